@@ -1,0 +1,305 @@
+package catalog
+
+import "bytes"
+
+// maxFold bounds the stack buffer used to fold names and codes to one case.
+// Catalog codes, ids, aliases and host patterns are validated to be shorter,
+// so a longer input can only miss.
+const maxFold = 128
+
+// inferred holds, for one code, the only vendor entry that has it (when
+// exactly one does) and how many vendors have it.
+type inferred struct {
+	entry *Entry
+	n     int
+}
+
+// vendorCodes holds one vendor's entries keyed by code.
+type vendorCodes struct {
+	ints map[int64]*Entry
+	strs map[string]*Entry // keys upper-cased
+}
+
+// Index answers lookups over a Catalog. It is built once, never changes
+// afterwards, and so is safe for any number of concurrent readers. Every
+// lookup is a constant number of map probes whatever the catalog size, and
+// none allocates.
+type Index struct {
+	catalog *Catalog
+	vendors []*Vendor
+	codes   []vendorCodes
+
+	byName     map[string]*Vendor // lower-cased ids and aliases
+	hostExact  map[string]*Vendor // lower-cased exact hosts
+	hostSuffix map[string]*Vendor // lower-cased domains of "*.domain" patterns
+
+	inferInt map[int64]inferred
+	inferStr map[string]inferred // keys upper-cased
+
+	size int
+}
+
+// NewIndex builds the index of c. Vendors later in c win name and host
+// collisions, matching how later files override earlier ones. NewIndex
+// records each vendor's position in the index; a Vendor belongs to one Index.
+func NewIndex(c *Catalog) *Index {
+	ix := &Index{
+		catalog:    c,
+		byName:     map[string]*Vendor{},
+		hostExact:  map[string]*Vendor{},
+		hostSuffix: map[string]*Vendor{},
+		inferInt:   map[int64]inferred{},
+		inferStr:   map[string]inferred{},
+	}
+	for pos, vc := range c.Vendors {
+		v := vc.Vendor
+		v.pos = pos
+		ix.vendors = append(ix.vendors, v)
+		vcodes := vendorCodes{}
+		if v.CodeType == CodeTypeInt {
+			vcodes.ints = make(map[int64]*Entry, len(vc.Entries))
+		} else {
+			vcodes.strs = make(map[string]*Entry, len(vc.Entries))
+		}
+		for _, e := range vc.Entries {
+			if v.CodeType == CodeTypeInt {
+				if _, dup := vcodes.ints[e.IntCode]; !dup {
+					addInferred(ix.inferInt, e.IntCode, e)
+				}
+				vcodes.ints[e.IntCode] = e
+			} else {
+				k := upperASCII(e.Code)
+				if _, dup := vcodes.strs[k]; !dup {
+					addInferred(ix.inferStr, k, e)
+				}
+				vcodes.strs[k] = e
+			}
+			ix.size++
+		}
+		ix.codes = append(ix.codes, vcodes)
+		ix.byName[lowerASCII(v.ID)] = v
+		for _, a := range v.Aliases {
+			ix.byName[lowerASCII(a)] = v
+		}
+		for _, h := range v.Hosts {
+			h = lowerASCII(h)
+			if len(h) > 2 && h[:2] == "*." {
+				ix.hostSuffix[h[2:]] = v
+			} else {
+				ix.hostExact[h] = v
+			}
+		}
+	}
+	return ix
+}
+
+func addInferred[K comparable](m map[K]inferred, k K, e *Entry) {
+	in := m[k]
+	in.n++
+	if in.n == 1 {
+		in.entry = e
+	} else {
+		in.entry = nil
+	}
+	m[k] = in
+}
+
+// Catalog returns the catalog the index was built from.
+func (ix *Index) Catalog() *Catalog { return ix.catalog }
+
+// Vendors returns the indexed vendors in load order. The slice is shared;
+// do not modify it.
+func (ix *Index) Vendors() []*Vendor { return ix.vendors }
+
+// Len returns the number of entries.
+func (ix *Index) Len() int { return ix.size }
+
+// VendorByName returns the vendor whose id or alias is s, compared
+// case-insensitively after trimming white space.
+func (ix *Index) VendorByName(s string) (*Vendor, bool) {
+	s = trimSpace(s)
+	if s == "" || len(s) > maxFold {
+		return nil, false
+	}
+	var buf [maxFold]byte
+	if n := fold(&buf, s, false); n > 0 {
+		v, ok := ix.byName[string(buf[:n])] // does not allocate
+		return v, ok
+	}
+	v, ok := ix.byName[s]
+	return v, ok
+}
+
+// VendorByHost returns the vendor whose host patterns match s. s may be a
+// host, a host:port, or a URL; the host is compared case-insensitively.
+func (ix *Index) VendorByHost(s string) (*Vendor, bool) {
+	h := HostOf(s)
+	if h == "" || len(h) > maxFold {
+		return nil, false
+	}
+	var buf [maxFold]byte
+	b := buf[:copy(buf[:], h)]
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 0x20
+		}
+	}
+	// Map lookups on string(b) do not allocate.
+	if v, ok := ix.hostExact[string(b)]; ok {
+		return v, true
+	}
+	// Walk the domain suffixes: a.b.c.io tries a.b.c.io, b.c.io, c.io, io.
+	for {
+		if v, ok := ix.hostSuffix[string(b)]; ok {
+			return v, true
+		}
+		dot := bytes.IndexByte(b, '.')
+		if dot < 0 {
+			return nil, false
+		}
+		b = b[dot+1:]
+	}
+}
+
+// Lookup returns v's entry for c.
+func (ix *Index) Lookup(v *Vendor, c Code) (*Entry, bool) {
+	if v == nil || v.pos >= len(ix.vendors) || ix.vendors[v.pos] != v {
+		return nil, false
+	}
+	vc := &ix.codes[v.pos]
+	if v.CodeType == CodeTypeInt {
+		if !c.hasNum {
+			return nil, false
+		}
+		e, ok := vc.ints[c.num]
+		return e, ok
+	}
+	if !c.hasStr || len(c.str) > maxFold {
+		return nil, false
+	}
+	var buf [maxFold]byte
+	if n := fold(&buf, c.str, true); n > 0 {
+		e, ok := vc.strs[string(buf[:n])] // does not allocate
+		return e, ok
+	}
+	e, ok := vc.strs[c.str]
+	return e, ok
+}
+
+// Infer returns how many vendors document c and, when exactly one does,
+// that vendor's entry.
+func (ix *Index) Infer(c Code) (*Entry, int) {
+	if c.hasNum {
+		if in, ok := ix.inferInt[c.num]; ok {
+			return in.entry, in.n
+		}
+	}
+	if c.hasStr && len(c.str) <= maxFold {
+		var buf [maxFold]byte
+		var in inferred
+		var ok bool
+		if n := fold(&buf, c.str, true); n > 0 {
+			in, ok = ix.inferStr[string(buf[:n])] // does not allocate
+		} else {
+			in, ok = ix.inferStr[c.str]
+		}
+		if ok {
+			return in.entry, in.n
+		}
+	}
+	return nil, 0
+}
+
+// All returns every vendor's entry for c, in load order.
+func (ix *Index) All(c Code) []*Entry {
+	var out []*Entry
+	for _, v := range ix.vendors {
+		if e, ok := ix.Lookup(v, c); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// HostOf extracts the host from a host, host:port, [ipv6]:port or URL
+// ("https://user@api.cometchat.io:443/v3/users?x#y"). It returns "" when
+// there is no host. It never allocates.
+func HostOf(s string) string {
+	s = trimSpace(s)
+	if i := index(s, "://"); i >= 0 {
+		s = s[i+3:]
+	} else if len(s) > 2 && s[0] == '/' && s[1] == '/' {
+		s = s[2:]
+	}
+	// The authority ends at the first path, query or fragment delimiter.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '/' || c == '?' || c == '#' {
+			s = s[:i]
+			break
+		}
+	}
+	if at := lastIndexByte(s, '@'); at >= 0 {
+		s = s[at+1:]
+	}
+	if len(s) > 0 && s[0] == '[' {
+		if end := indexByte(s, ']'); end > 0 {
+			return s[1:end]
+		}
+		return ""
+	}
+	if colon := indexByte(s, ':'); colon >= 0 {
+		s = s[:colon]
+	}
+	// A fully-qualified name may end in a dot.
+	if len(s) > 0 && s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// fold copies s into buf in one ASCII case and returns its length, or returns
+// 0 when s is already in that case and can be used as it is. Callers look up
+// maps with string(buf[:n]), which the compiler does without allocating.
+// len(s) must not exceed maxFold.
+func fold(buf *[maxFold]byte, s string, upper bool) int {
+	lo, hi := byte('A'), byte('Z')
+	if upper {
+		lo, hi = 'a', 'z'
+	}
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= lo && c <= hi {
+			break
+		}
+	}
+	if i == len(s) {
+		return 0
+	}
+	n := copy(buf[:], s)
+	for ; i < n; i++ {
+		if c := buf[i]; c >= lo && c <= hi {
+			buf[i] = c ^ 0x20
+		}
+	}
+	return n
+}
+
+func upperASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 0x20
+		}
+	}
+	return string(b)
+}
+
+func lowerASCII(s string) string {
+	b := []byte(trimSpace(s))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 0x20
+		}
+	}
+	return string(b)
+}

@@ -44,30 +44,37 @@ func StringCode(s string) (Code, bool) {
 		return Code{}, false
 	}
 	c := Code{str: s, hasStr: true}
-	if looksNumeric(s) {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			c.num, c.hasNum = n, true
-		}
-	}
+	c.num, c.hasNum = parseInt64(s)
 	return c, true
 }
 
-// looksNumeric reports whether s could be a decimal integer, so that symbolic
-// codes skip strconv entirely (ParseInt allocates its error value).
-func looksNumeric(s string) bool {
-	i := 0
-	if s[0] == '-' || s[0] == '+' {
-		i = 1
+// parseInt64 parses an optionally signed decimal integer within int64, as
+// strconv.ParseInt(s, 10, 64) does, but without allocating an error for the
+// symbolic codes that are most strings.
+func parseInt64(s string) (int64, bool) {
+	i, neg := 0, false
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		i, neg = 1, s[0] == '-'
 	}
-	if i == len(s) || len(s)-i > 19 {
-		return false
+	if i == len(s) {
+		return 0, false
 	}
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
+	var n uint64
 	for ; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
+		d := uint64(s[i] - '0')
+		if d > 9 || n > (limit-d)/10 {
+			return 0, false
 		}
+		n = n*10 + d
 	}
-	return true
+	if neg {
+		return -int64(n), true // -(1<<63) wraps to itself, which is right
+	}
+	return int64(n), true
 }
 
 // Int returns the integer value of the code, if it has one.

@@ -134,8 +134,18 @@ func (ix *Index) VendorByName(s string) (*Vendor, bool) {
 // host, a host:port, or a URL; the host is compared case-insensitively.
 func (ix *Index) VendorByHost(s string) (*Vendor, bool) {
 	h := HostOf(s)
-	if h == "" || len(h) > maxFold {
+	if h == "" {
 		return nil, false
+	}
+	// Patterns are at most maxFold long, so a longer host can only match a
+	// "*.domain" pattern through one of its shorter parent domains.
+	exact := true
+	for len(h) > maxFold {
+		dot := indexByte(h, '.')
+		if dot < 0 {
+			return nil, false
+		}
+		h, exact = h[dot+1:], false
 	}
 	var buf [maxFold]byte
 	b := buf[:copy(buf[:], h)]
@@ -145,8 +155,10 @@ func (ix *Index) VendorByHost(s string) (*Vendor, bool) {
 		}
 	}
 	// Map lookups on string(b) do not allocate.
-	if v, ok := ix.hostExact[string(b)]; ok {
-		return v, true
+	if exact {
+		if v, ok := ix.hostExact[string(b)]; ok {
+			return v, true
+		}
 	}
 	// Walk the domain suffixes: a.b.c.io tries a.b.c.io, b.c.io, c.io, io.
 	for {
@@ -221,12 +233,15 @@ func (ix *Index) All(c Code) []*Entry {
 	return out
 }
 
-// HostOf extracts the host from a host, host:port, [ipv6]:port or URL
-// ("https://user@api.cometchat.io:443/v3/users?x#y"). It returns "" when
-// there is no host. It never allocates.
+// HostOf extracts the host from a host, host:port, [ipv6]:port, bare IPv6
+// address or URL ("https://user@api.cometchat.io:443/v3/users?x#y"). It
+// returns "" when there is no host. The result is always a substring of s,
+// and HostOf(HostOf(s)) == HostOf(s). It never allocates.
 func HostOf(s string) string {
 	s = trimSpace(s)
-	if i := index(s, "://"); i >= 0 {
+	// Only a real scheme starts a URL: in "api.x.io/p?next=https://evil.io"
+	// the host is api.x.io.
+	if i := index(s, "://"); i > 0 && isScheme(s[:i]) {
 		s = s[i+3:]
 	} else if len(s) > 2 && s[0] == '/' && s[1] == '/' {
 		s = s[2:]
@@ -239,22 +254,64 @@ func HostOf(s string) string {
 		}
 	}
 	if at := lastIndexByte(s, '@'); at >= 0 {
-		s = s[at+1:]
+		s = trimSpace(s[at+1:])
 	}
 	if len(s) > 0 && s[0] == '[' {
-		if end := indexByte(s, ']'); end > 0 {
-			return s[1:end]
+		end := indexByte(s, ']')
+		if end < 0 || !isIPv6Literal(s[1:end]) {
+			return ""
 		}
-		return ""
+		return trimHostEnd(s[1:end])
 	}
-	if colon := indexByte(s, ':'); colon >= 0 {
+	// One colon separates a port; more make a bare IPv6 address.
+	if colon := indexByte(s, ':'); colon >= 0 && indexByte(s[colon+1:], ':') < 0 {
 		s = s[:colon]
 	}
-	// A fully-qualified name may end in a dot.
-	if len(s) > 0 && s[len(s)-1] == '.' {
-		s = s[:len(s)-1]
+	return trimHostEnd(s)
+}
+
+// trimHostEnd drops white space and the dots a fully-qualified name may end in.
+func trimHostEnd(s string) string {
+	for len(s) > 0 {
+		if c := s[len(s)-1]; c == '.' || c == ' ' || c == '\t' {
+			s = s[:len(s)-1]
+			continue
+		}
+		if t := trimSpace(s); len(t) < len(s) {
+			s = t
+			continue
+		}
+		break
 	}
 	return s
+}
+
+// isScheme reports whether s is a URL scheme: a letter, then letters, digits, "+", "-" or ".".
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c|0x20 >= 'a' && c|0x20 <= 'z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.')) {
+			continue
+		}
+		return false
+	}
+	return len(s) > 0
+}
+
+// isIPv6Literal reports whether s could be the inside of "[...]" in a URL:
+// at least two colons, and only hex digits, colons, dots and zone characters.
+func isIPv6Literal(s string) bool {
+	colons := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ':':
+			colons++
+		case c >= '0' && c <= '9', c|0x20 >= 'a' && c|0x20 <= 'z', c == '.', c == '%', c == '-', c == '_', c == '~':
+		default:
+			return false
+		}
+	}
+	return colons >= 2
 }
 
 // fold copies s into buf in one ASCII case and returns its length, or returns

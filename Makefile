@@ -1,0 +1,126 @@
+# errorcatalog: build the otelcol-errorcatalog distribution, run it, test it.
+#
+#   make run     build if needed, start the collector on testdata/otelcol/run.yaml
+#   make demo    (second terminal) send spans, logs and metrics with vendor codes
+#   make test    everything CI runs
+#
+# `make help` lists every target.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO ?= go
+
+# Pinned tool versions. ocb's version must match the collector core modules in
+# builder-config.yaml (v0.162.0 / stable v1.68.0).
+OCB_VERSION          ?= v0.162.0
+TELEMETRYGEN_VERSION ?= v0.161.0
+
+# Tools install into ./bin, the distribution into ./_build (both git-ignored).
+# The version is in the file name so that bumping it reinstalls.
+TOOLS_BIN    := $(CURDIR)/bin
+OCB          := $(TOOLS_BIN)/ocb-$(OCB_VERSION)
+TELEMETRYGEN := $(TOOLS_BIN)/telemetrygen-$(TELEMETRYGEN_VERSION)
+CLI          := $(TOOLS_BIN)/errorcatalog
+
+DIST_NAME := otelcol-errorcatalog
+DIST_BIN  := $(CURDIR)/_build/$(DIST_NAME)
+RUN_CONFIG ?= testdata/otelcol/run.yaml
+DEMO_ENDPOINT ?= localhost:4317
+
+# Everything compiled into the distribution: the root module's non-test Go
+# files and the embedded built-in catalogs. The e2e module is not part of it.
+DIST_SOURCES := builder-config.yaml go.mod go.sum \
+	$(shell find . -name '*.go' ! -name '*_test.go' ! -path './cmd/*' \
+		! -path './e2e/*' ! -path './_build/*' ! -path './bin/*' ! -path '*/testdata/*') \
+	$(wildcard catalog/builtin/*.yaml)
+
+# Flags for the root module's unit tests (CI: -race).
+UNIT_FLAGS ?= -race -count=1
+# Flags for the end-to-end suite.
+E2E_FLAGS ?= -count=1 -timeout 15m
+
+# Extra checks `make test` runs after the unit tests and before the CLI and
+# end-to-end checks. Other makefile sections append to it, for example:
+#   TEST_EXTRA += promtool-test fuzz-short
+TEST_EXTRA ?=
+
+##@ Getting started
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*##"} /^##@/ {printf "\n%s\n", substr($$0, 5)} /^[a-zA-Z0-9_.-]+:.*##/ {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: $(DIST_BIN) ## Build if needed and start the collector on testdata/otelcol/run.yaml (OTLP on 127.0.0.1:4317/4318).
+	exec $(DIST_BIN) --config $(RUN_CONFIG)
+
+.PHONY: demo
+demo: ## Send realistic spans, logs and metrics with codes of every vendor to a running collector (DEMO_ENDPOINT=localhost:4317).
+	cd e2e && $(GO) run ./cmd/demo -endpoint $(DEMO_ENDPOINT)
+
+##@ Building
+
+.PHONY: tools
+tools: $(OCB) $(TELEMETRYGEN) ## Install ocb and telemetrygen (pinned) into ./bin.
+
+$(OCB):
+	@mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+	mv $(TOOLS_BIN)/builder $@
+
+$(TELEMETRYGEN):
+	@mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@$(TELEMETRYGEN_VERSION)
+	mv $(TOOLS_BIN)/telemetrygen $@
+
+.PHONY: build
+build: $(DIST_BIN) ## Build the distribution into _build/otelcol-errorcatalog (only when its sources changed).
+
+# ocb regenerates _build/, resolves modules and compiles; the replace in
+# builder-config.yaml points it at this checkout.
+$(DIST_BIN): $(DIST_SOURCES) | $(OCB)
+	$(OCB) --config builder-config.yaml
+	@touch $@
+
+.PHONY: validate
+validate: $(DIST_BIN) ## Check the shipped collector configurations with `otelcol-errorcatalog validate`.
+	$(DIST_BIN) validate --config $(RUN_CONFIG)
+	$(DIST_BIN) validate --config testdata/otelcol/full.yaml
+
+.PHONY: clean
+clean: ## Remove ./_build and ./bin.
+	rm -rf _build bin
+
+##@ Testing
+
+.PHONY: test
+test: vet unit $(TEST_EXTRA) cli e2e ## Everything CI runs: vet, unit tests with -race, extra checks, the CLI, the end-to-end suite.
+
+.PHONY: vet
+vet: ## go vet both modules.
+	$(GO) vet ./...
+	cd e2e && $(GO) vet ./...
+
+.PHONY: unit
+unit: ## Unit tests of the root module, with the race detector.
+	$(GO) test $(UNIT_FLAGS) ./...
+
+.PHONY: cli
+cli: ## Smoke-test the errorcatalog CLI on the built-in and shipped catalogs.
+	$(GO) build -o $(CLI) ./cmd/errorcatalog
+	$(CLI) lint testdata/otelcol/catalogs/acme.yaml testdata/otelcol/catalogs/zingle-override.yaml
+	@if $(CLI) lint testdata/otelcol/invalid/bad-category-catalog.yaml; then \
+		echo "cli: lint accepted testdata/otelcol/invalid/bad-category-catalog.yaml" >&2; exit 1; fi
+	$(CLI) lookup 2601 > /dev/null
+	$(CLI) lookup --catalog testdata/otelcol/catalogs/acme.yaml 404 | grep -q acme_billing
+	$(CLI) export --format json > /dev/null
+	$(CLI) export --format csv > /dev/null
+	$(CLI) export --format markdown | diff -u catalog/CATALOG.md - \
+		|| { echo "cli: catalog/CATALOG.md is stale; regenerate it with: go run ./cmd/errorcatalog export --format markdown > catalog/CATALOG.md" >&2; exit 1; }
+
+.PHONY: e2e
+e2e: $(DIST_BIN) $(TELEMETRYGEN) ## End-to-end suite against the built distribution.
+	cd e2e && ERRORCATALOG_OTELCOL=$(DIST_BIN) ERRORCATALOG_TELEMETRYGEN=$(TELEMETRYGEN) \
+		$(GO) test $(E2E_FLAGS) ./...

@@ -1,0 +1,171 @@
+package catalog
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Load returns the built-in catalog (when builtin is true) merged with the
+// catalog files at paths, in that order. Vendor files add vendors; override
+// files replace a vendor's entry with the same code, or add the entry when the
+// vendor has none, later files winning. Every problem in every file is
+// reported; a file that cannot be read is named by its path. The result is
+// the caller's own: nothing in it is shared with other calls.
+func Load(builtin bool, paths []string) (*Catalog, error) {
+	var files []*File
+	if builtin {
+		bf, err := builtinFiles()
+		if err != nil {
+			return nil, fmt.Errorf("built-in catalog: %w", err)
+		}
+		files = append(files, bf...)
+	}
+	var errs []error
+	for _, p := range paths {
+		f, err := LoadFile(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		files = append(files, f)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return merge(files)
+}
+
+// merge builds a catalog from parsed files: first every vendor file, in
+// order, then every override file, in order, so an override may come before
+// the file defining its vendor. Files are not modified; vendors and entries
+// are copied, because an Index records positions in its vendors.
+func merge(files []*File) (*Catalog, error) {
+	var errs []error
+	fail := func(file string, line int, where, format string, args ...any) {
+		errs = append(errs, &Error{File: file, Line: line, Where: where, Msg: fmt.Sprintf(format, args...)})
+	}
+	c := &Catalog{}
+	names := map[string]*Vendor{} // lower-cased ids and aliases
+	hosts := map[string]*Vendor{} // lower-cased host patterns
+	catalogs := map[*Vendor]*VendorCatalog{}
+
+	for _, f := range files {
+		if f.IsOverride() {
+			continue
+		}
+		v := cloneVendor(f.Vendor)
+		if prev, dup := names[lowerASCII(v.ID)]; dup {
+			if prev.ID == v.ID {
+				fail(v.File, v.Line, "vendor", "vendor %s already defined at %s:%d", v.ID, prev.File, prev.Line)
+			} else {
+				fail(v.File, v.Line, "vendor", "id %s is already an alias of vendor %s (%s:%d)", v.ID, prev.ID, prev.File, prev.Line)
+			}
+			continue
+		}
+		clash := false
+		for _, a := range v.Aliases {
+			if prev, dup := names[lowerASCII(a)]; dup {
+				fail(v.File, v.Line, "vendor", "alias %q already names vendor %s (%s:%d)", a, prev.ID, prev.File, prev.Line)
+				clash = true
+			}
+		}
+		for _, h := range v.Hosts {
+			if prev, dup := hosts[lowerASCII(h)]; dup {
+				fail(v.File, v.Line, "vendor", "host pattern %q already belongs to vendor %s (%s:%d)", h, prev.ID, prev.File, prev.Line)
+				clash = true
+			}
+		}
+		if clash {
+			continue
+		}
+		names[lowerASCII(v.ID)] = v
+		for _, a := range v.Aliases {
+			names[lowerASCII(a)] = v
+		}
+		for _, h := range v.Hosts {
+			hosts[lowerASCII(h)] = v
+		}
+		vc := &VendorCatalog{Vendor: v, Entries: make([]*Entry, 0, len(f.Entries))}
+		for _, e := range f.Entries {
+			ce := *e
+			ce.Vendor = v
+			vc.Entries = append(vc.Entries, &ce)
+		}
+		catalogs[v] = vc
+		c.Vendors = append(c.Vendors, vc)
+	}
+
+	positions := map[*Vendor]map[string]int{} // code key -> index in Entries
+	for _, f := range files {
+		if !f.IsOverride() {
+			continue
+		}
+		v := names[lowerASCII(f.Overrides)]
+		if v == nil {
+			fail(f.Name, f.OverridesLine, "", "overrides %.40q: no such vendor (want a vendor id or alias: %s)", f.Overrides, vendorIDs(c))
+			continue
+		}
+		vc := catalogs[v]
+		pos := positions[v]
+		if pos == nil {
+			pos = make(map[string]int, len(vc.Entries))
+			for i, e := range vc.Entries {
+				pos[vendorCodeKey(v, e.Code)] = i
+			}
+			positions[v] = pos
+		}
+		shape := codeShape{known: true, vendor: v.ID, typ: v.CodeType}
+		for i, e := range f.Entries {
+			if msg := shape.check(f.codeKinds[i], e.Code); msg != "" {
+				fail(f.Name, e.Line, entryLabel(e.Code), "%s", msg)
+				continue
+			}
+			ce := *e
+			ce.Vendor = v
+			k := vendorCodeKey(v, ce.Code)
+			if j, ok := pos[k]; ok {
+				vc.Entries[j] = &ce
+			} else {
+				pos[k] = len(vc.Entries)
+				vc.Entries = append(vc.Entries, &ce)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func vendorCodeKey(v *Vendor, code string) string {
+	if v.CodeType == CodeTypeInt {
+		return code // already decimal
+	}
+	return upperASCII(code)
+}
+
+func cloneVendor(v *Vendor) *Vendor {
+	c := *v
+	c.Aliases = append([]string(nil), v.Aliases...)
+	c.Hosts = append([]string(nil), v.Hosts...)
+	c.pos = 0
+	return &c
+}
+
+// vendorIDs lists the catalog's vendor ids for messages, bounded.
+func vendorIDs(c *Catalog) string {
+	const max = 20
+	ids := make([]string, 0, min(len(c.Vendors), max+1))
+	for i, vc := range c.Vendors {
+		if i == max {
+			ids = append(ids, "...")
+			break
+		}
+		ids = append(ids, vc.Vendor.ID)
+	}
+	if len(ids) == 0 {
+		return "none loaded"
+	}
+	return strings.Join(ids, ", ")
+}

@@ -1,0 +1,126 @@
+// Command errorcatalog checks, queries and exports error catalogs: the
+// built-in vendor catalogs of the errorcatalog processor and any catalog
+// files given to it.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// errReported means the command has already written its failure to stderr.
+var errReported = errors.New("reported")
+
+// run executes the command line args and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := newRootCommand()
+	cmd.SetArgs(negativeCodesLast(args))
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	if err := cmd.Execute(); err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintf(stderr, "errorcatalog: %v\n", err)
+		}
+		return 1
+	}
+	return 0
+}
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "errorcatalog",
+		Short: "Check, query and export error catalogs",
+		Long: `errorcatalog works on the catalogs the errorcatalog processor uses: the
+built-in vendor catalogs and catalog files (format: errorcatalog/v1).`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newLintCommand(), newLookupCommand(), newExportCommand())
+	for _, c := range root.Commands() {
+		c.DisableFlagsInUseLine = true // each Use line already shows the flags
+	}
+	return root
+}
+
+// catalogFlags are the flags that choose the catalog a command works on.
+type catalogFlags struct {
+	builtin bool
+	files   []string
+}
+
+func (f *catalogFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.builtin, "builtin", true, "include the built-in vendor catalogs")
+	cmd.Flags().StringArrayVar(&f.files, "catalog", nil, "catalog `FILE` to load after the built-in catalogs (repeatable)")
+}
+
+// load loads the catalog exactly as the processor does.
+func (f *catalogFlags) load() (*catalog.Catalog, *catalog.Index, error) {
+	c, err := catalog.Load(f.builtin, f.files)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, catalog.NewIndex(c), nil
+}
+
+// vendorByName resolves a vendor id or alias, naming the known ones if it fails.
+func vendorByName(ix *catalog.Index, name string) (*catalog.Vendor, error) {
+	if v, ok := ix.VendorByName(name); ok {
+		return v, nil
+	}
+	ids := make([]string, 0, len(ix.Vendors()))
+	for _, v := range ix.Vendors() {
+		ids = append(ids, v.ID)
+	}
+	return nil, fmt.Errorf("unknown vendor %q (known: %s)", name, strings.Join(ids, ", "))
+}
+
+var negativeNumber = regexp.MustCompile(`^-[0-9]+$`)
+
+// negativeCodesLast lets "errorcatalog lookup -3" work: a negative code would
+// otherwise be read as a flag, so it is moved behind "--".
+func negativeCodesLast(args []string) []string {
+	if len(args) == 0 || args[0] != "lookup" {
+		return args
+	}
+	var rest, codes []string
+	for i, a := range args {
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		if negativeNumber.MatchString(a) {
+			codes = append(codes, a)
+			continue
+		}
+		rest = append(rest, a)
+	}
+	if len(codes) == 0 {
+		return args
+	}
+	if !contains(rest, "--") {
+		rest = append(rest, "--")
+	}
+	return append(rest, codes...)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,179 @@
+// Package config holds the errorcatalog processor's configuration: the
+// Config struct the collector decodes from YAML, its defaults, and Validate.
+package config // import "github.com/errorcatalog/errorcatalogprocessor/config"
+
+import (
+	"strings"
+	"time"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+)
+
+// Defaults of the settings that have one. DESIGN.md publishes them; changing
+// one changes what every user without that key in their YAML gets.
+const (
+	// DefaultCodeAttribute is the vendor-neutral code attribute, always first
+	// in the effective list when code_attributes is left unset.
+	DefaultCodeAttribute = "error.code"
+	// VendorCodeAttributeSuffix makes "<vendor id>.error.code", the
+	// per-vendor code attribute bound to that vendor.
+	VendorCodeAttributeSuffix = ".error.code"
+	// DefaultVendorAttribute names the vendor of a code.
+	DefaultVendorAttribute = "error.vendor"
+	// DefaultPrefix is the prefix of every attribute the processor writes.
+	DefaultPrefix = "error.catalog."
+)
+
+// DefaultHostAttributes are the attributes whose host resolves a vendor
+// through the catalog's host patterns, in the order they are tried.
+func DefaultHostAttributes() []string {
+	return []string{"server.address", "url.full", "http.url", "peer.service"}
+}
+
+// Config is the errorcatalog processor's configuration.
+type Config struct {
+	// CodeAttributes are the attributes read for a code, in order; the first
+	// holding a code value wins. Each is a key, optionally bound to a
+	// vendor. Left unset (nil), the effective list is "error.code" followed
+	// by "<vendor id>.error.code" bound to each catalog vendor; set, it is
+	// used exactly as given (see EffectiveCodeAttributes).
+	CodeAttributes []CodeAttribute `mapstructure:"code_attributes"`
+	// VendorAttributes name the vendor by id or alias.
+	VendorAttributes []string `mapstructure:"vendor_attributes"`
+	// HostAttributes hold a host, host:port or URL matched against the
+	// catalog's host patterns.
+	HostAttributes []string `mapstructure:"host_attributes"`
+	// InferVendor resolves a code no hint resolved when exactly one catalog
+	// vendor documents it.
+	InferVendor bool `mapstructure:"infer_vendor"`
+	// Catalogs selects the catalogs to load.
+	Catalogs CatalogsConfig `mapstructure:"catalogs"`
+	// Output shapes the written attributes.
+	Output OutputConfig `mapstructure:"output"`
+	// SpanStatus sets a span's status to Error, with the entry's name as
+	// message, where the entry's severity is error or critical and the
+	// span's status is Unset.
+	SpanStatus bool `mapstructure:"span_status"`
+	// LogSeverity raises a log record's severity to the entry's when lower.
+	LogSeverity bool `mapstructure:"log_severity"`
+
+	// prevent unkeyed literals
+	_ struct{}
+}
+
+// CatalogsConfig selects the catalogs the processor loads.
+type CatalogsConfig struct {
+	// Builtin loads the catalogs embedded in the processor.
+	Builtin bool `mapstructure:"builtin"`
+	// Files are catalog files loaded after the built-ins, in order: new
+	// vendors, or overrides of loaded vendors' entries.
+	Files []string `mapstructure:"files"`
+	// ReloadInterval, when positive, re-reads Files that often and swaps in
+	// the new catalog when they changed and load; a failed load keeps the
+	// last good catalog.
+	ReloadInterval time.Duration `mapstructure:"reload_interval"`
+
+	// prevent unkeyed literals
+	_ struct{}
+}
+
+// OutputConfig shapes the attributes the processor writes.
+type OutputConfig struct {
+	// Prefix is prepended to every written attribute name. The processor
+	// owns the attributes under it on every record it reads a code from.
+	Prefix string `mapstructure:"prefix"`
+	// Description also writes the entry's description (<prefix>description).
+	Description bool `mapstructure:"description"`
+
+	// prevent unkeyed literals
+	_ struct{}
+}
+
+// CodeAttribute is one attribute read for a code. In YAML it is either a
+// plain string (the key) or a map {key, vendor}; both decode, because
+// UnmarshalText handles the string form and mapstructure decodes the map
+// form into the fields.
+type CodeAttribute struct {
+	// Key is the attribute key.
+	Key string `mapstructure:"key"`
+	// Vendor, when set, binds the attribute to this vendor (id or alias):
+	// a code read from it is looked up in that vendor's catalog only.
+	Vendor string `mapstructure:"vendor"`
+}
+
+// UnmarshalText decodes the plain-string form of a code attribute. It is
+// deliberately paired with no MarshalText, so that the configuration prints
+// back as {key, vendor} and a binding is never lost.
+func (a *CodeAttribute) UnmarshalText(text []byte) error {
+	*a = CodeAttribute{Key: string(text)}
+	return nil
+}
+
+// Default returns the default configuration: the one an empty
+// `errorcatalog:` block gets.
+func Default() *Config {
+	return &Config{
+		VendorAttributes: []string{DefaultVendorAttribute},
+		HostAttributes:   DefaultHostAttributes(),
+		InferVendor:      true,
+		Catalogs: CatalogsConfig{
+			Builtin: true,
+		},
+		Output: OutputConfig{
+			Prefix: DefaultPrefix,
+		},
+	}
+}
+
+// EffectiveCodeAttributes returns the code attributes the processor reads
+// with the given catalog vendors: the configured list exactly as given, or,
+// when code_attributes is unset, "error.code" followed by
+// "<vendor id>.error.code" bound to each vendor in load order (built-ins,
+// then file vendors). It is recomputed for every loaded catalog, so a vendor
+// added by a reloaded file gets its own attribute.
+func (c *Config) EffectiveCodeAttributes(vendors []*catalog.Vendor) []CodeAttribute {
+	if c.CodeAttributes != nil {
+		return c.CodeAttributes
+	}
+	out := make([]CodeAttribute, 0, 1+len(vendors))
+	out = append(out, CodeAttribute{Key: DefaultCodeAttribute})
+	for _, v := range vendors {
+		out = append(out, CodeAttribute{Key: v.ID + VendorCodeAttributeSuffix, Vendor: v.ID})
+	}
+	return out
+}
+
+// LoadCatalog loads the configured catalogs: the built-ins when enabled,
+// then the files in order.
+func (c *Config) LoadCatalog() (*catalog.Catalog, error) {
+	if !c.Catalogs.Builtin && len(c.Catalogs.Files) == 0 {
+		return nil, ErrNoCatalog
+	}
+	return loadCatalog(c.Catalogs.Builtin, c.Catalogs.Files)
+}
+
+// FindVendor returns the vendor of cat whose id or alias is name, compared
+// case-insensitively after trimming, as the processor matches vendor
+// attributes.
+func FindVendor(cat *catalog.Catalog, name string) (*catalog.Vendor, bool) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, false
+	}
+	var found *catalog.Vendor
+	// Later vendors win a name collision, as in catalog.NewIndex.
+	for _, vc := range cat.Vendors {
+		v := vc.Vendor
+		if strings.EqualFold(v.ID, name) {
+			found = v
+			continue
+		}
+		for _, a := range v.Aliases {
+			if strings.EqualFold(strings.TrimSpace(a), name) {
+				found = v
+				break
+			}
+		}
+	}
+	return found, found != nil
+}

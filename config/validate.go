@@ -1,0 +1,153 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+)
+
+// Validation errors. Each message returned by Validate wraps one of these,
+// prefixed with the YAML key it concerns, so tests and callers compare with
+// errors.Is.
+var (
+	// ErrNoCatalog: neither built-ins nor files selected.
+	ErrNoCatalog = errors.New("catalogs: no catalog: builtin is false and files is empty")
+	// ErrNoCodeAttributes: code_attributes set to an empty list.
+	ErrNoCodeAttributes = errors.New("code_attributes: at least one code attribute is required")
+	// ErrEmptyKey: an attribute key is empty.
+	ErrEmptyKey = errors.New("key is required")
+	// ErrDuplicateKey: an attribute key appears twice in one list.
+	ErrDuplicateKey = errors.New("duplicate key")
+	// ErrUnknownVendor: a code attribute is bound to a vendor the catalog
+	// does not have.
+	ErrUnknownVendor = errors.New("unknown vendor")
+	// ErrKeyUnderPrefix: an attribute the processor reads lies under
+	// output.prefix, which the processor owns and rewrites.
+	ErrKeyUnderPrefix = errors.New("key is under output.prefix")
+	// ErrPrefix: output.prefix is empty or does not end with '.'.
+	ErrPrefix = errors.New(`output.prefix: must be non-empty and end with "."`)
+	// ErrReloadInterval: catalogs.reload_interval is negative.
+	ErrReloadInterval = errors.New("catalogs.reload_interval: must be zero (no reload) or positive")
+	// ErrEmptyFile: a catalogs.files item is an empty path.
+	ErrEmptyFile = errors.New("path is required")
+	// ErrCatalog: the configured catalogs do not load.
+	ErrCatalog = errors.New("catalogs")
+)
+
+// Validate checks the configuration and loads the configured catalogs, so
+// that a bad key or a bad catalog file fails at startup (and in
+// `otelcol validate`) with a message naming the key, the file and the line.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.CodeAttributes != nil && len(c.CodeAttributes) == 0 {
+		errs = append(errs, ErrNoCodeAttributes)
+	}
+	prefixOK := c.Output.Prefix != "" && strings.HasSuffix(c.Output.Prefix, ".")
+	if !prefixOK {
+		errs = append(errs, ErrPrefix)
+	}
+	codeKeys := make([]string, len(c.CodeAttributes))
+	for i, a := range c.CodeAttributes {
+		codeKeys[i] = a.Key
+	}
+	errs = append(errs, c.validateKeys("code_attributes", ".key", codeKeys, prefixOK)...)
+	errs = append(errs, c.validateKeys("vendor_attributes", "", c.VendorAttributes, prefixOK)...)
+	errs = append(errs, c.validateKeys("host_attributes", "", c.HostAttributes, prefixOK)...)
+
+	if c.Catalogs.ReloadInterval < 0 {
+		errs = append(errs, ErrReloadInterval)
+	}
+	fileErrs := c.validateFiles()
+	errs = append(errs, fileErrs...)
+	if len(fileErrs) == 0 {
+		// Load only when every file is there: the loader's own message then
+		// names the file, line and entry of the first problem.
+		cat, err := c.LoadCatalog()
+		switch {
+		case errors.Is(err, ErrNoCatalog):
+			errs = append(errs, err)
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%w: %w", ErrCatalog, err))
+		default:
+			errs = append(errs, c.validateVendors(cat)...)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validateKeys checks one list of attribute keys: each non-empty, none
+// repeated, none under the output prefix (the processor removes attributes
+// under it that it did not write, which would erase its own input).
+func (c *Config) validateKeys(list, field string, keys []string, prefixOK bool) []error {
+	var errs []error
+	seen := make(map[string]int, len(keys))
+	for i, k := range keys {
+		at := fmt.Sprintf("%s[%d]%s", list, i, field)
+		switch {
+		case k == "":
+			errs = append(errs, fmt.Errorf("%s: %w", at, ErrEmptyKey))
+		case seen[k] > 0:
+			errs = append(errs, fmt.Errorf("%s: %w %q (also %s[%d])", at, ErrDuplicateKey, k, list, seen[k]-1))
+		case prefixOK && strings.HasPrefix(k, c.Output.Prefix):
+			errs = append(errs, fmt.Errorf("%s: %w %q: %q", at, ErrKeyUnderPrefix, c.Output.Prefix, k))
+		}
+		if _, ok := seen[k]; !ok {
+			seen[k] = i + 1
+		}
+	}
+	return errs
+}
+
+// validateFiles checks that every catalog file is named and can be read, so
+// a missing file is reported with its position in the list.
+func (c *Config) validateFiles() []error {
+	var errs []error
+	for i, f := range c.Catalogs.Files {
+		at := fmt.Sprintf("catalogs.files[%d]", i)
+		if strings.TrimSpace(f) == "" {
+			errs = append(errs, fmt.Errorf("%s: %w", at, ErrEmptyFile))
+			continue
+		}
+		st, err := os.Stat(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", at, err))
+			continue
+		}
+		if st.IsDir() {
+			errs = append(errs, fmt.Errorf("%s: %s is a directory, not a catalog file", at, f))
+		}
+	}
+	return errs
+}
+
+// validateVendors checks that every vendor a code attribute is bound to is
+// a vendor of the loaded catalog.
+func (c *Config) validateVendors(cat *catalog.Catalog) []error {
+	var errs []error
+	for i, a := range c.CodeAttributes {
+		if a.Vendor == "" {
+			continue
+		}
+		if _, ok := FindVendor(cat, a.Vendor); !ok {
+			errs = append(errs, fmt.Errorf("code_attributes[%d].vendor: %w %q (catalog vendors: %s)", i, ErrUnknownVendor, a.Vendor, vendorIDs(cat)))
+		}
+	}
+	return errs
+}
+
+// vendorIDs lists the catalog's vendor ids for a message, bounded.
+func vendorIDs(cat *catalog.Catalog) string {
+	const limit = 20
+	ids := make([]string, 0, min(len(cat.Vendors), limit+1))
+	for i, vc := range cat.Vendors {
+		if i == limit {
+			ids = append(ids, "...")
+			break
+		}
+		ids = append(ids, vc.Vendor.ID)
+	}
+	return strings.Join(ids, ", ")
+}

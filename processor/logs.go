@@ -1,0 +1,56 @@
+package processor
+
+import (
+	"context"
+
+	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+)
+
+// ProcessLogs enriches log-record attributes.
+func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
+	st, b := p.newBatch(ctx, signalLogs)
+	if st == nil {
+		return ld, nil
+	}
+	raise := p.cfg.LogSeverity
+	rls := ld.ResourceLogs()
+	for i := 0; i < rls.Len(); i++ {
+		rl := rls.At(i)
+		h := hints{resource: rl.Resource().Attributes()}
+		sls := rl.ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			records := sls.At(j).LogRecords()
+			for k := 0; k < records.Len(); k++ {
+				lr := records.At(k)
+				r := st.enrich(lr.Attributes(), &h, &b)
+				if raise && r.entry != nil {
+					raiseSeverity(lr, r.entry.Severity)
+				}
+			}
+		}
+	}
+	b.flush()
+	return ld, nil
+}
+
+// severityTexts are the OpenTelemetry short names of the severities'
+// SeverityNumbers (INFO 9, WARN 13, ERROR 17, FATAL 21).
+var severityTexts = [...]string{
+	catalog.SeverityInfo:     "INFO",
+	catalog.SeverityWarning:  "WARN",
+	catalog.SeverityError:    "ERROR",
+	catalog.SeverityCritical: "FATAL",
+}
+
+// raiseSeverity raises the record's SeverityNumber and SeverityText to the
+// entry's severity when the record's is lower; it never lowers one.
+func raiseSeverity(lr plog.LogRecord, s catalog.Severity) {
+	n := plog.SeverityNumber(s.Number())
+	if int(s) >= len(severityTexts) || lr.SeverityNumber() >= n {
+		return
+	}
+	lr.SetSeverityNumber(n)
+	lr.SetSeverityText(severityTexts[s])
+}

@@ -1,0 +1,133 @@
+package processor
+
+import (
+	"fmt"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+	"github.com/errorcatalog/errorcatalogprocessor/config"
+)
+
+// codeKey is one attribute read for a code, with the vendor it is bound to
+// (nil: none).
+type codeKey struct {
+	key    string
+	vendor *catalog.Vendor
+}
+
+// outputNames are the names of the attributes the processor writes, built
+// once from the configured prefix so writing never concatenates strings.
+type outputNames struct {
+	prefix      string
+	vendor      string
+	code        string
+	name        string
+	category    string
+	class       string
+	severity    string
+	retryable   string
+	httpStatus  string
+	description string
+}
+
+func newOutputNames(prefix string) outputNames {
+	return outputNames{
+		prefix:      prefix,
+		vendor:      prefix + "vendor",
+		code:        prefix + "code",
+		name:        prefix + "name",
+		category:    prefix + "category",
+		class:       prefix + "class",
+		severity:    prefix + "severity",
+		retryable:   prefix + "retryable",
+		httpStatus:  prefix + "http_status",
+		description: prefix + "description",
+	}
+}
+
+// state is everything the hot path reads: the catalog's index and the plan
+// of attributes to read and write. It is immutable once built; a reload
+// builds a new state and swaps the pointer, so a batch sees one catalog
+// from start to end and readers never lock.
+type state struct {
+	index   *catalog.Index
+	entries int
+
+	codeKeys []codeKey
+	// scanByLen lists, for each key length, the positions of the code keys
+	// of that length. When set, codes are read with one pass over a record's
+	// attributes instead of one Get per key; see readCode.
+	scanByLen [][]uint8
+	// scanLens has bit n set when some code key is n bytes long, so the
+	// pass skips most attributes with one bit test.
+	scanLens   [scanMaxLen / 64]uint64
+	vendorKeys []string
+	hostKeys   []string
+	infer      bool
+
+	out         outputNames
+	description bool
+
+	sets *metricSets
+}
+
+// newState builds the state for a loaded catalog. It fails when the
+// configuration does not fit the catalog (a code attribute bound to a
+// vendor the catalog lacks), which on reload keeps the last good state.
+func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
+	ix := catalog.NewIndex(cat)
+	st := &state{
+		index:       ix,
+		entries:     ix.Len(),
+		vendorKeys:  cfg.VendorAttributes,
+		hostKeys:    cfg.HostAttributes,
+		infer:       cfg.InferVendor,
+		out:         newOutputNames(cfg.Output.Prefix),
+		description: cfg.Output.Description,
+		sets:        newMetricSets(ix.Vendors()),
+	}
+	for i, a := range cfg.EffectiveCodeAttributes(ix.Vendors()) {
+		k := codeKey{key: a.Key}
+		if a.Vendor != "" {
+			v, ok := ix.VendorByName(a.Vendor)
+			if !ok {
+				return nil, fmt.Errorf("code_attributes[%d].vendor: %w %q", i, config.ErrUnknownVendor, a.Vendor)
+			}
+			k.vendor = v
+		}
+		st.codeKeys = append(st.codeKeys, k)
+	}
+	st.scanByLen = buildScanIndex(st.codeKeys)
+	for _, k := range st.codeKeys {
+		if n := len(k.key); n < scanMaxLen {
+			st.scanLens[n>>6] |= 1 << (n & 63)
+		}
+	}
+	return st, nil
+}
+
+// scanMinKeys and scanMaxKeys bound when codes are read with one pass over
+// the attributes. With few keys one Get per key is cheaper than a pass; a
+// pass tracks keys in a 64-bit mask.
+const (
+	scanMinKeys = 4
+	scanMaxKeys = 64
+	scanMaxLen  = 256
+)
+
+func buildScanIndex(keys []codeKey) [][]uint8 {
+	if len(keys) < scanMinKeys || len(keys) > scanMaxKeys {
+		return nil
+	}
+	maxLen := 0
+	for _, k := range keys {
+		if len(k.key) >= scanMaxLen {
+			return nil
+		}
+		maxLen = max(maxLen, len(k.key))
+	}
+	byLen := make([][]uint8, maxLen+1)
+	for i, k := range keys {
+		byLen[len(k.key)] = append(byLen[len(k.key)], uint8(i))
+	}
+	return byLen
+}

@@ -1,0 +1,63 @@
+package processor
+
+import (
+	"context"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+)
+
+// ProcessTraces enriches span attributes and span-event attributes. Span
+// events fall back to their span, then the resource, for vendor hints.
+func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+	st, b := p.newBatch(ctx, signalTraces)
+	if st == nil {
+		return td, nil
+	}
+	spanStatus := p.cfg.SpanStatus
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		h := hints{resource: rs.Resource().Attributes()}
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			for k := 0; k < spans.Len(); k++ {
+				span := spans.At(k)
+				attrs := span.Attributes()
+				r := st.enrich(attrs, &h, &b)
+				if spanStatus && r.entry != nil {
+					markSpan(span, r.entry)
+				}
+				events := span.Events()
+				if events.Len() == 0 {
+					continue
+				}
+				eh := hints{span: attrs, hasSpan: true, resource: h.resource}
+				for e := 0; e < events.Len(); e++ {
+					st.enrich(events.At(e).Attributes(), &eh, &b)
+				}
+			}
+		}
+	}
+	b.flush()
+	return td, nil
+}
+
+// markSpan sets the span's status to Error, with the entry's name as
+// message, when the entry is at least an error and the span's status is
+// Unset. A status set by instrumentation is never changed, and a success is
+// never marked. Only the span's own code marks it: an event may record a
+// failure the span recovered from (a retried call).
+func markSpan(span ptrace.Span, e *catalog.Entry) {
+	if e.Severity < catalog.SeverityError || e.Category == catalog.CategorySuccess {
+		return
+	}
+	status := span.Status()
+	if status.Code() != ptrace.StatusCodeUnset {
+		return
+	}
+	status.SetCode(ptrace.StatusCodeError)
+	status.SetMessage(e.Name)
+}

@@ -45,6 +45,16 @@ E2E_FLAGS ?= -count=1 -timeout 15m
 # end-to-end checks. Other makefile sections append to it, for example:
 #   TEST_EXTRA += promtool-test fuzz-short
 TEST_EXTRA ?=
+# Extra prerequisites of the end-to-end suite (targets that install what a
+# test needs) and VAR=value pairs passed to it, for example:
+#   E2E_DEPS += prometheus
+#   E2E_ENV  += ERRORCATALOG_PROMETHEUS=/usr/bin/prometheus
+E2E_DEPS ?= prometheus
+E2E_ENV  ?=
+
+# Debian's prometheus package: the server the alerting e2e test runs and
+# promtool. Installed with apt-get when missing (root, or through sudo).
+SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ##@ Getting started
 
@@ -75,6 +85,14 @@ $(TELEMETRYGEN):
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@$(TELEMETRYGEN_VERSION)
 	mv $(TOOLS_BIN)/telemetrygen $@
 
+.PHONY: prometheus
+prometheus: ## Install Prometheus and promtool (Debian's package) if they are missing.
+	@if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
+	fi
+	@prometheus --version 2>&1 | head -1
+
 .PHONY: build
 build: $(DIST_BIN) ## Build the distribution into _build/otelcol-errorcatalog (only when its sources changed).
 
@@ -92,6 +110,18 @@ validate: $(DIST_BIN) ## Check the shipped collector configurations with `otelco
 .PHONY: clean
 clean: ## Remove ./_build and ./bin.
 	rm -rf _build bin
+
+##@ Dashboards, alerts and deployment
+
+PROM_RULES      := deploy/prometheus/errorcatalog-rules.yaml
+PROM_RULE_TESTS := deploy/prometheus/errorcatalog-rules.test.yaml
+
+.PHONY: promtool-test
+promtool-test: prometheus ## Check the Prometheus alert rules and run their unit tests with promtool.
+	promtool check rules $(PROM_RULES)
+	promtool test rules $(PROM_RULE_TESTS)
+
+TEST_EXTRA += promtool-test
 
 ##@ Testing
 
@@ -121,6 +151,6 @@ cli: ## Smoke-test the errorcatalog CLI on the built-in and shipped catalogs.
 		|| { echo "cli: catalog/CATALOG.md is stale; regenerate it with: go run ./cmd/errorcatalog export --format markdown > catalog/CATALOG.md" >&2; exit 1; }
 
 .PHONY: e2e
-e2e: $(DIST_BIN) $(TELEMETRYGEN) ## End-to-end suite against the built distribution.
-	cd e2e && ERRORCATALOG_OTELCOL=$(DIST_BIN) ERRORCATALOG_TELEMETRYGEN=$(TELEMETRYGEN) \
+e2e: $(DIST_BIN) $(TELEMETRYGEN) $(E2E_DEPS) ## End-to-end suite against the built distribution.
+	cd e2e && ERRORCATALOG_OTELCOL=$(DIST_BIN) ERRORCATALOG_TELEMETRYGEN=$(TELEMETRYGEN) $(E2E_ENV) \
 		$(GO) test $(E2E_FLAGS) ./...

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 )
@@ -31,11 +32,19 @@ var (
 	ErrPrefix = errors.New(`output.prefix: must be non-empty and end with "."`)
 	// ErrReloadInterval: catalogs.reload_interval is negative.
 	ErrReloadInterval = errors.New("catalogs.reload_interval: must be zero (no reload) or positive")
+	// ErrReloadIntervalShort: catalogs.reload_interval is positive but
+	// shorter than MinReloadInterval.
+	ErrReloadIntervalShort = errors.New("catalogs.reload_interval: too short")
+	// ErrNotRegularFile: a catalogs.files item is a FIFO, socket or device.
+	ErrNotRegularFile = errors.New("not a regular file")
 	// ErrEmptyFile: a catalogs.files item is an empty path.
 	ErrEmptyFile = errors.New("path is required")
 	// ErrCatalog: the configured catalogs do not load.
 	ErrCatalog = errors.New("catalogs")
 )
+
+// MinReloadInterval is the shortest catalogs.reload_interval accepted.
+const MinReloadInterval = time.Millisecond
 
 // Validate checks the configuration and loads the configured catalogs, so
 // that a bad key or a bad catalog file fails at startup (and in
@@ -57,8 +66,14 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.validateKeys("vendor_attributes", "", c.VendorAttributes, prefixOK)...)
 	errs = append(errs, c.validateKeys("host_attributes", "", c.HostAttributes, prefixOK)...)
 
-	if c.Catalogs.ReloadInterval < 0 {
+	switch ri := c.Catalogs.ReloadInterval; {
+	case ri < 0:
 		errs = append(errs, ErrReloadInterval)
+	case ri > 0 && ri < MinReloadInterval:
+		// A number without a unit decodes as nanoseconds: `30` would
+		// re-read the files without pause.
+		errs = append(errs, fmt.Errorf("%w: %v is shorter than %v (a number without a unit is nanoseconds; write one, e.g. 30s)",
+			ErrReloadIntervalShort, ri, MinReloadInterval))
 	}
 	fileErrs := c.validateFiles()
 	errs = append(errs, fileErrs...)
@@ -116,8 +131,14 @@ func (c *Config) validateFiles() []error {
 			errs = append(errs, fmt.Errorf("%s: %w", at, err))
 			continue
 		}
-		if st.IsDir() {
+		switch {
+		case st.IsDir():
 			errs = append(errs, fmt.Errorf("%s: %s is a directory, not a catalog file", at, f))
+		case !st.Mode().IsRegular():
+			// A FIFO, socket or device would block the read or never end
+			// it; a catalog is a file (or a symlink to one, as Kubernetes
+			// mounts them).
+			errs = append(errs, fmt.Errorf("%s: %w: %s is a %s", at, ErrNotRegularFile, f, fileKind(st.Mode())))
 		}
 	}
 	return errs
@@ -150,4 +171,18 @@ func vendorIDs(cat *catalog.Catalog) string {
 		ids = append(ids, vc.Vendor.ID)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// fileKind names a file type that is not a regular file, for messages.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe (FIFO), not a catalog file"
+	case m&os.ModeSocket != 0:
+		return "socket, not a catalog file"
+	case m&os.ModeDevice != 0:
+		return "device, not a catalog file"
+	default:
+		return "special file, not a catalog file"
+	}
 }

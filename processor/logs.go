@@ -10,7 +10,8 @@ import (
 
 // ProcessLogs enriches log-record attributes.
 func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	st, b := p.newBatch(ctx, signalLogs)
+	var b batchRecorder
+	st := p.newBatch(ctx, signalLogs, &b)
 	if st == nil {
 		return ld, nil
 	}
@@ -19,6 +20,7 @@ func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
 		h := hints{resource: rl.Resource().Attributes()}
+		b.res = resourceHints{}
 		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
 			records := sls.At(j).LogRecords()

@@ -9,7 +9,8 @@ import (
 // ProcessMetrics enriches the data-point attributes of every metric type:
 // gauge, sum, histogram, exponential histogram and summary.
 func (p *Processor) ProcessMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
-	st, b := p.newBatch(ctx, signalMetrics)
+	var b batchRecorder
+	st := p.newBatch(ctx, signalMetrics, &b)
 	if st == nil {
 		return md, nil
 	}
@@ -17,6 +18,7 @@ func (p *Processor) ProcessMetrics(ctx context.Context, md pmetric.Metrics) (pme
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
 		h := hints{resource: rm.Resource().Attributes()}
+		b.res = resourceHints{}
 		sms := rm.ScopeMetrics()
 		for j := 0; j < sms.Len(); j++ {
 			ms := sms.At(j).Metrics()

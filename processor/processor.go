@@ -96,14 +96,18 @@ func (p *Processor) Index() *catalog.Index {
 	return nil
 }
 
-// newBatch returns the state a batch is processed with and the recorder of
-// its counts; st is nil before Start, and the batch then passes untouched.
-func (p *Processor) newBatch(ctx context.Context, sig signal) (*state, batchRecorder) {
+// newBatch returns the state a batch is processed with and readies b, a
+// zero recorder, to record the batch's counts; st is nil before Start, and
+// the batch then passes untouched. b is filled in place: the recorder is a
+// few hundred bytes, and returning it by value would copy it for every
+// batch, which shows in the cost of small batches.
+func (p *Processor) newBatch(ctx context.Context, sig signal, b *batchRecorder) *state {
 	st := p.state.Load()
 	if st == nil {
-		return nil, batchRecorder{}
+		return nil
 	}
-	return st, batchRecorder{ctx: ctx, tel: p.tel, sets: st.sets, signal: sig}
+	b.ctx, b.tel, b.sets, b.signal = ctx, p.tel, st.sets, sig
+	return st
 }
 
 // enrich is the work done for one record: read a code from attrs, resolve
@@ -158,33 +162,50 @@ func (s *state) written(r *result) uint16 {
 	return w
 }
 
-// stale reports whether k is an attribute under the prefix that the write
-// with mask w does not set, and so is stale.
-func (n *outputNames) stale(k string, w uint16) bool {
+// owned returns the bit of k when k is an attribute the processor writes,
+// 0 for any other name under the prefix; under is false for names outside
+// the prefix, which are never touched.
+func (n *outputNames) owned(k string) (bit uint16, under bool) {
 	if len(k) < len(n.prefix) || k[:len(n.prefix)] != n.prefix {
-		return false
+		return 0, false
 	}
 	switch k {
 	case n.vendor:
-		return w&bitVendor == 0
+		return bitVendor, true
 	case n.code:
-		return w&bitCode == 0
+		return bitCode, true
 	case n.name:
-		return w&bitName == 0
+		return bitName, true
 	case n.category:
-		return w&bitCategory == 0
+		return bitCategory, true
 	case n.class:
-		return w&bitClass == 0
+		return bitClass, true
 	case n.severity:
-		return w&bitSeverity == 0
+		return bitSeverity, true
 	case n.retryable:
-		return w&bitRetryable == 0
+		return bitRetryable, true
 	case n.httpStatus:
-		return w&bitHTTPStatus == 0
+		return bitHTTPStatus, true
 	case n.description:
-		return w&bitDescription == 0
+		return bitDescription, true
 	}
-	return true
+	return 0, true
+}
+
+// anyUnder reports whether some attribute of attrs is under the prefix. The
+// first and last bytes of the prefix are compared before the rest.
+func (n *outputNames) anyUnder(attrs pcommon.Map) bool {
+	p := n.prefix
+	if p == "" {
+		return attrs.Len() > 0
+	}
+	first, last := p[0], p[len(p)-1]
+	for k := range attrs.All() {
+		if len(k) >= len(p) && k[0] == first && k[len(p)-1] == last && k[:len(p)] == p {
+			return true
+		}
+	}
+	return false
 }
 
 // write sets the result's attributes on a record the processor read a code
@@ -195,7 +216,25 @@ func (n *outputNames) stale(k string, w uint16) bool {
 func (s *state) write(attrs pcommon.Map, r *result) {
 	n := &s.out
 	w := s.written(r)
-	attrs.RemoveIf(func(k string, _ pcommon.Value) bool { return n.stale(k, w) })
+	// A map decoded from the wire can repeat a key, and Put sets only its
+	// first occurrence: later occurrences of a key this write sets are
+	// removed too, or they would carry input values under the prefix.
+	// Most records hold nothing under the prefix: a plain pass finds that
+	// for less than RemoveIf's call per attribute.
+	if n.anyUnder(attrs) {
+		var kept uint16
+		attrs.RemoveIf(func(k string, _ pcommon.Value) bool {
+			bit, under := n.owned(k)
+			if !under {
+				return false
+			}
+			if bit&w == 0 || kept&bit != 0 {
+				return true // stale, or a repeat
+			}
+			kept |= bit
+			return false
+		})
+	}
 	// One growth of the attribute slice for every attribute written.
 	attrs.EnsureCapacity(attrs.Len() + bits.OnesCount16(w))
 	if r.vendor != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"go.uber.org/zap"
@@ -55,12 +56,23 @@ func fingerprint(files []string) (digest, error) {
 	return d, firstErr
 }
 
+// hashFile writes the content of the regular file at path to w. The file
+// is opened without blocking: a FIFO put in the file's place would
+// otherwise block the reload goroutine, and with it Shutdown, until
+// something writes to it. Anything but a regular file is refused.
 func hashFile(w io.Writer, path string) (int64, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if !st.Mode().IsRegular() {
+		return 0, fmt.Errorf("%s: not a regular file (%v)", path, st.Mode().Type())
+	}
 	return io.Copy(w, io.LimitReader(f, maxCatalogRead))
 }
 

@@ -2,6 +2,7 @@ package processor
 
 import (
 	"math/bits"
+	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -53,6 +54,24 @@ type hints struct {
 	resource pcommon.Map
 }
 
+// resourceHints keeps what a resource's vendor and host attributes
+// answered once read: every record of a resource falls back to the same
+// attributes, and resources carry many (service.*, host.*, process.*,
+// k8s.*). It lives in the batchRecorder, reset for each resource, rather
+// than behind a pointer in hints, so that it stays on the stack.
+type resourceHints struct {
+	byName, byHost resourceAnswer
+}
+
+type resourceAnswer struct {
+	read     bool
+	vendor   *catalog.Vendor
+	answered bool
+	// skipped is how many values the read skipped as naming nothing; each
+	// record that uses the answer counts them, as if it had read them.
+	skipped int64
+}
+
 // codeOf returns the code a value holds: an int; a double that is finite,
 // integral and within int64; a trimmed, non-empty string. Anything else is
 // not a code.
@@ -74,9 +93,18 @@ func codeOf(v pcommon.Value) (catalog.Code, bool) {
 // attributes held a value that is not a code (skipped). ok is false when
 // the record holds no code value.
 func (s *state) readCode(attrs pcommon.Map) (c catalog.Code, key int, skipped int, ok bool) {
-	if s.scanByLen != nil {
+	switch {
+	case s.scanByLen != nil:
 		return s.scanCode(attrs)
+	case s.scanByKey != nil:
+		return s.scanCodeMany(attrs)
 	}
+	return s.getCode(attrs)
+}
+
+// getCode is readCode with one Get per key, for short key lists.
+func (s *state) getCode(attrs pcommon.Map) (catalog.Code, int, int, bool) {
+	skipped := 0
 	for i := range s.codeKeys {
 		v, present := attrs.Get(s.codeKeys[i].key)
 		if !present {
@@ -90,41 +118,134 @@ func (s *state) readCode(attrs pcommon.Map) (c catalog.Code, key int, skipped in
 	return catalog.Code{}, -1, skipped, false
 }
 
+// codeScan is the state of one pass over a record's attributes: the code
+// at the earliest key position so far, and the keys seen and holding a
+// value that is not a code, by position.
+type codeScan struct {
+	best    int
+	code    catalog.Code
+	seen    uint64
+	nonCode uint64
+}
+
 // scanCode is readCode with one pass over the attributes, for long key
 // lists: each attribute is matched against the keys of its length only.
 // Like Get, the first occurrence of a key repeated in the map counts.
 func (s *state) scanCode(attrs pcommon.Map) (catalog.Code, int, int, bool) {
-	best := len(s.codeKeys)
-	var bestCode catalog.Code
-	var seen, nonCode uint64
+	sc := codeScan{best: len(s.codeKeys)}
+	// Most attributes fail the length test, which reads no key bytes; most
+	// of the rest fail the first-byte test. Matching is out of line so
+	// that this loop, which runs for every attribute of every record,
+	// keeps its few variables in registers.
 	for k, v := range attrs.All() {
-		n := len(k)
-		if n >= scanMaxLen || s.scanLens[n>>6]&(1<<(n&63)) == 0 {
+		if s.mayBeCodeKey(k) {
+			s.scanKey(&sc, k, v)
+		}
+	}
+	if sc.best == len(s.codeKeys) {
+		return catalog.Code{}, -1, bits.OnesCount64(sc.nonCode), false
+	}
+	return sc.code, sc.best, bits.OnesCount64(sc.nonCode & (uint64(1)<<sc.best - 1)), true
+}
+
+// mayBeCodeKey reports whether some code key has k's length and first
+// byte: a quick filter, without false negatives, before matching k.
+func (s *state) mayBeCodeKey(k string) bool {
+	n := len(k)
+	if n == 0 || n >= scanMaxLen || s.scanLens[n>>6]&(1<<(n&63)) == 0 {
+		return false
+	}
+	c := k[0]
+	return s.scanFirst[c>>6]&(1<<(c&63)) != 0
+}
+
+// scanKey matches one attribute against the code keys of its length.
+func (s *state) scanKey(sc *codeScan, k string, v pcommon.Value) {
+	for _, i := range s.scanByLen[len(k)] {
+		if s.codeKeys[i].key != k {
 			continue
 		}
-		for _, i := range s.scanByLen[n] {
-			if s.codeKeys[i].key != k {
-				continue
+		bit := uint64(1) << i
+		if sc.seen&bit != 0 {
+			return
+		}
+		sc.seen |= bit
+		if int(i) < sc.best {
+			if c, ok := codeOf(v); ok {
+				sc.best, sc.code = int(i), c
+			} else {
+				sc.nonCode |= bit
 			}
-			bit := uint64(1) << i
-			if seen&bit != 0 {
-				break
-			}
-			seen |= bit
-			if int(i) < best {
-				if c, ok := codeOf(v); ok {
-					best, bestCode = int(i), c
-				} else {
-					nonCode |= bit
-				}
-			}
-			break
+		}
+		return
+	}
+}
+
+// scanManySeen is how many distinct code keys one record may hold for
+// scanCodeMany to track them; a record holding more is read with getCode.
+const scanManySeen = 8
+
+// codeScanMany is codeScan for key lists too long for a bit mask: the
+// positions of the keys seen, in the order seen.
+type codeScanMany struct {
+	best     int
+	code     catalog.Code
+	n        int
+	seen     [scanManySeen]int
+	nonCode  [scanManySeen]bool
+	overflow bool
+}
+
+// scanCodeMany is readCode for key lists longer than scanMaxKeys, such as
+// the default list of a catalog with hundreds of vendors (one key per
+// vendor): one pass over the attributes and one map probe for each
+// attribute whose length some key has, whatever the number of keys.
+func (s *state) scanCodeMany(attrs pcommon.Map) (catalog.Code, int, int, bool) {
+	sc := codeScanMany{best: len(s.codeKeys)}
+	for k, v := range attrs.All() {
+		if s.mayBeCodeKey(k) {
+			s.scanKeyMany(&sc, k, v)
 		}
 	}
-	if best == len(s.codeKeys) {
-		return catalog.Code{}, -1, bits.OnesCount64(nonCode), false
+	if sc.overflow {
+		return s.getCode(attrs)
 	}
-	return bestCode, best, bits.OnesCount64(nonCode & (uint64(1)<<best - 1)), true
+	skipped := 0
+	for j := 0; j < sc.n; j++ {
+		if sc.nonCode[j] && sc.seen[j] < sc.best {
+			skipped++
+		}
+	}
+	if sc.best == len(s.codeKeys) {
+		return catalog.Code{}, -1, skipped, false
+	}
+	return sc.code, sc.best, skipped, true
+}
+
+// scanKeyMany matches one attribute against the code keys.
+func (s *state) scanKeyMany(sc *codeScanMany, k string, v pcommon.Value) {
+	i, ok := s.scanByKey[k]
+	if !ok || sc.overflow {
+		return
+	}
+	for j := 0; j < sc.n; j++ {
+		if sc.seen[j] == i {
+			return // a repeated key: its first occurrence counts
+		}
+	}
+	if sc.n == scanManySeen {
+		sc.overflow = true
+		return
+	}
+	sc.seen[sc.n] = i
+	if i < sc.best {
+		if c, ok := codeOf(v); ok {
+			sc.best, sc.code = i, c
+		} else {
+			sc.nonCode[sc.n] = true
+		}
+	}
+	sc.n++
 }
 
 // resolve reads a record's code and resolves its vendor and entry, as
@@ -174,6 +295,131 @@ func (s *state) resolve(attrs pcommon.Map, h *hints, b *batchRecorder) result {
 // when a vendor attribute names something: the vendor, or nil for a name
 // the catalog does not have. A host that matches no pattern does not answer.
 func (s *state) vendorHint(attrs pcommon.Map, h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
+	if s.hintByLen != nil {
+		return s.vendorHintScan(attrs, h, b)
+	}
+	return s.vendorHintGet(attrs, h, b)
+}
+
+// vendorHintScan is vendorHint with the record's (and span's) vendor and
+// host attributes read in one pass over each, instead of one Get per key.
+func (s *state) vendorHintScan(attrs pcommon.Map, h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
+	var rec, span mapHints
+	s.readHints(attrs, &rec)
+	spanRead := false
+	if len(s.vendorKeys) > 0 {
+		if v, ok := s.nameOf(&rec, b); ok {
+			return v, true
+		}
+		if h.hasSpan {
+			s.readHints(h.span, &span)
+			spanRead = true
+			if v, ok := s.nameOf(&span, b); ok {
+				return v, true
+			}
+		}
+		if v, ok := s.resourceByName(h, b); ok {
+			return v, true
+		}
+	}
+	if len(s.hostKeys) > 0 {
+		if v, ok := s.hostOf(&rec, b); ok {
+			return v, true
+		}
+		if h.hasSpan {
+			if !spanRead {
+				s.readHints(h.span, &span)
+			}
+			if v, ok := s.hostOf(&span, b); ok {
+				return v, true
+			}
+		}
+		if v, ok := s.resourceByHost(h, b); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// maxHintKeys bounds how many vendor and host attributes, together, are
+// read in one pass; longer lists are read with one Get per key.
+const maxHintKeys = 8
+
+// mapHints are the values of one map's vendor and host attributes: position
+// i holds vendorKeys[i], position len(vendorKeys)+j holds hostKeys[j], each
+// the key's first occurrence, as Get finds it.
+type mapHints struct {
+	vals [maxHintKeys]pcommon.Value
+	set  uint16
+}
+
+// hintKey is a vendor or host attribute's position in mapHints.
+type hintKey struct {
+	key string
+	pos uint8
+}
+
+// readHints reads m's vendor and host attributes in one pass.
+func (s *state) readHints(m pcommon.Map, out *mapHints) {
+	for k, v := range m.All() {
+		if n := len(k); n > 0 && n < scanMaxLen && s.hintLens[n>>6]&(1<<(n&63)) != 0 &&
+			s.hintFirst[k[0]>>6]&(1<<(k[0]&63)) != 0 {
+			s.matchHint(out, k, v)
+		}
+	}
+}
+
+func (s *state) matchHint(out *mapHints, k string, v pcommon.Value) {
+	// A key may be both a vendor and a host attribute: every position it
+	// holds is filled.
+	for _, hk := range s.hintByLen[len(k)] {
+		if hk.key != k {
+			continue
+		}
+		if bit := uint16(1) << hk.pos; out.set&bit == 0 {
+			out.set |= bit
+			out.vals[hk.pos] = v
+		}
+	}
+}
+
+// nameOf is vendorByName over the values readHints read.
+func (s *state) nameOf(hv *mapHints, b *batchRecorder) (*catalog.Vendor, bool) {
+	for i := range s.vendorKeys {
+		if hv.set&(1<<i) == 0 {
+			continue
+		}
+		v := hv.vals[i]
+		if v.Type() != pcommon.ValueTypeStr || isBlank(v.Str()) {
+			b.stats.skipped[reasonNonVendorValue]++
+			continue
+		}
+		vendor, _ := b.memo.vendorByName(s.index, v.Str())
+		return vendor, true
+	}
+	return nil, false
+}
+
+// hostOf is vendorByHost over the values readHints read.
+func (s *state) hostOf(hv *mapHints, b *batchRecorder) (*catalog.Vendor, bool) {
+	for j := range s.hostKeys {
+		i := len(s.vendorKeys) + j
+		if hv.set&(1<<i) == 0 {
+			continue
+		}
+		v := hv.vals[i]
+		if v.Type() != pcommon.ValueTypeStr {
+			continue
+		}
+		if vendor, ok := b.memo.vendorByHost(s.index, v.Str()); ok {
+			return vendor, true
+		}
+	}
+	return nil, false
+}
+
+// vendorHintGet is vendorHint with one Get per key.
+func (s *state) vendorHintGet(attrs pcommon.Map, h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
 	if len(s.vendorKeys) > 0 {
 		if v, ok := s.vendorByName(attrs, b); ok {
 			return v, true
@@ -183,24 +429,48 @@ func (s *state) vendorHint(attrs pcommon.Map, h *hints, b *batchRecorder) (*cata
 				return v, true
 			}
 		}
-		if v, ok := s.vendorByName(h.resource, b); ok {
+		if v, ok := s.resourceByName(h, b); ok {
 			return v, true
 		}
 	}
 	if len(s.hostKeys) > 0 {
-		if v, ok := s.vendorByHost(attrs); ok {
+		if v, ok := s.vendorByHost(attrs, b); ok {
 			return v, true
 		}
 		if h.hasSpan {
-			if v, ok := s.vendorByHost(h.span); ok {
+			if v, ok := s.vendorByHost(h.span, b); ok {
 				return v, true
 			}
 		}
-		if v, ok := s.vendorByHost(h.resource); ok {
+		if v, ok := s.resourceByHost(h, b); ok {
 			return v, true
 		}
 	}
 	return nil, false
+}
+
+// resourceByName is vendorByName of the resource, read once per resource.
+func (s *state) resourceByName(h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
+	a := &b.res.byName
+	if !a.read {
+		before := b.stats.skipped[reasonNonVendorValue]
+		a.vendor, a.answered = s.vendorByName(h.resource, b)
+		a.skipped = b.stats.skipped[reasonNonVendorValue] - before
+		a.read = true
+		return a.vendor, a.answered
+	}
+	b.stats.skipped[reasonNonVendorValue] += a.skipped
+	return a.vendor, a.answered
+}
+
+// resourceByHost is vendorByHost of the resource, read once per resource.
+func (s *state) resourceByHost(h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
+	a := &b.res.byHost
+	if !a.read {
+		a.vendor, a.answered = s.vendorByHost(h.resource, b)
+		a.read = true
+	}
+	return a.vendor, a.answered
 }
 
 // vendorByName reads the vendor attributes of one map. A string naming a
@@ -217,7 +487,7 @@ func (s *state) vendorByName(m pcommon.Map, b *batchRecorder) (*catalog.Vendor, 
 			b.stats.skipped[reasonNonVendorValue]++
 			continue
 		}
-		vendor, _ := s.index.VendorByName(v.Str())
+		vendor, _ := b.memo.vendorByName(s.index, v.Str())
 		return vendor, true
 	}
 	return nil, false
@@ -225,26 +495,52 @@ func (s *state) vendorByName(m pcommon.Map, b *batchRecorder) (*catalog.Vendor, 
 
 // vendorByHost reads the host attributes of one map and answers with the
 // first whose host matches a catalog host pattern.
-func (s *state) vendorByHost(m pcommon.Map) (*catalog.Vendor, bool) {
+func (s *state) vendorByHost(m pcommon.Map, b *batchRecorder) (*catalog.Vendor, bool) {
 	for _, k := range s.hostKeys {
 		v, ok := m.Get(k)
 		if !ok || v.Type() != pcommon.ValueTypeStr {
 			continue
 		}
-		if vendor, ok := s.index.VendorByHost(v.Str()); ok {
+		if vendor, ok := b.memo.vendorByHost(s.index, v.Str()); ok {
 			return vendor, true
 		}
 	}
 	return nil, false
 }
 
-func isBlank(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r', '\v', '\f':
-		default:
-			return false
-		}
-	}
-	return true
+// hintMemo remembers the last vendor name and the last host a batch looked
+// up, with their answers. The records of a batch mostly name the same
+// vendor or call the same host, and comparing two strings costs less than
+// folding, parsing and looking them up again. The zero memo holds the
+// answers for "", which names no vendor and no host.
+type hintMemo struct {
+	name       string
+	nameVendor *catalog.Vendor
+	nameOK     bool
+	host       string
+	hostVendor *catalog.Vendor
+	hostOK     bool
 }
+
+// vendorByName is ix.VendorByName(name), remembered.
+func (m *hintMemo) vendorByName(ix *catalog.Index, name string) (*catalog.Vendor, bool) {
+	if name != m.name {
+		m.name = name
+		m.nameVendor, m.nameOK = ix.VendorByName(name)
+	}
+	return m.nameVendor, m.nameOK
+}
+
+// vendorByHost is ix.VendorByHost(host), remembered.
+func (m *hintMemo) vendorByHost(ix *catalog.Index, host string) (*catalog.Vendor, bool) {
+	if host != m.host {
+		m.host = host
+		m.hostVendor, m.hostOK = ix.VendorByHost(host)
+	}
+	return m.hostVendor, m.hostOK
+}
+
+// isBlank reports whether s is empty once trimmed of white space the way
+// the index trims vendor names (Unicode white space such as U+00A0
+// included): such a value names nothing, rather than an unknown vendor.
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }

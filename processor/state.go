@@ -57,12 +57,26 @@ type state struct {
 	// of that length. When set, codes are read with one pass over a record's
 	// attributes instead of one Get per key; see readCode.
 	scanByLen [][]uint8
+	// scanByKey maps each code key to its position, for key lists longer
+	// than scanByLen takes. When set, codes are read with one pass and a
+	// map probe per attribute; see scanCodeMany.
+	scanByKey map[string]int
 	// scanLens has bit n set when some code key is n bytes long, so the
 	// pass skips most attributes with one bit test.
-	scanLens   [scanMaxLen / 64]uint64
+	scanLens [scanMaxLen / 64]uint64
+	// scanFirst has bit c set when some code key starts with byte c.
+	scanFirst [256 / 64]uint64
+
 	vendorKeys []string
 	hostKeys   []string
-	infer      bool
+	// hintByLen lists, for each key length, the vendor and host attributes
+	// of that length, and hintLens and hintFirst their lengths and first
+	// bytes, as for the code keys. When set, a record's hints are read in
+	// one pass; see vendorHintScan.
+	hintByLen [][]hintKey
+	hintLens  [scanMaxLen / 64]uint64
+	hintFirst [256 / 64]uint64
+	infer     bool
 
 	out         outputNames
 	description bool
@@ -96,18 +110,25 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 		}
 		st.codeKeys = append(st.codeKeys, k)
 	}
+	st.buildHintIndex()
 	st.scanByLen = buildScanIndex(st.codeKeys)
+	if st.scanByLen == nil {
+		st.scanByKey = buildScanMap(st.codeKeys)
+	}
 	for _, k := range st.codeKeys {
-		if n := len(k.key); n < scanMaxLen {
+		if n := len(k.key); n > 0 && n < scanMaxLen {
 			st.scanLens[n>>6] |= 1 << (n & 63)
+			c := k.key[0]
+			st.scanFirst[c>>6] |= 1 << (c & 63)
 		}
 	}
 	return st, nil
 }
 
 // scanMinKeys and scanMaxKeys bound when codes are read with one pass over
-// the attributes. With few keys one Get per key is cheaper than a pass; a
-// pass tracks keys in a 64-bit mask.
+// the attributes that matches keys by length. With few keys one Get per key
+// is cheaper than a pass; that pass tracks keys in a 64-bit mask, and
+// longer lists are matched through a map instead.
 const (
 	scanMinKeys = 4
 	scanMaxKeys = 64
@@ -120,8 +141,8 @@ func buildScanIndex(keys []codeKey) [][]uint8 {
 	}
 	maxLen := 0
 	for _, k := range keys {
-		if len(k.key) >= scanMaxLen {
-			return nil
+		if k.key == "" || len(k.key) >= scanMaxLen {
+			return nil // the pass filters on length and first byte
 		}
 		maxLen = max(maxLen, len(k.key))
 	}
@@ -130,4 +151,48 @@ func buildScanIndex(keys []codeKey) [][]uint8 {
 		byLen[len(k.key)] = append(byLen[len(k.key)], uint8(i))
 	}
 	return byLen
+}
+
+// buildScanMap returns the position of every code key, for lists longer
+// than scanMaxKeys. A key listed twice keeps its first position, as one
+// Get per key would find it first. A list with an empty key or one of
+// scanMaxLen bytes or more is read with one Get per key instead.
+func buildScanMap(keys []codeKey) map[string]int {
+	if len(keys) <= scanMaxKeys {
+		return nil
+	}
+	m := make(map[string]int, len(keys))
+	for i, k := range keys {
+		if k.key == "" || len(k.key) >= scanMaxLen {
+			return nil // the pass filters on length and first byte
+		}
+		if _, dup := m[k.key]; !dup {
+			m[k.key] = i
+		}
+	}
+	return m
+}
+
+// buildHintIndex indexes the vendor and host attributes by length for
+// readHints, unless there are more than maxHintKeys of them or one is empty
+// or scanMaxLen bytes or longer: those are read with one Get per key.
+func (st *state) buildHintIndex() {
+	keys := append(append([]string(nil), st.vendorKeys...), st.hostKeys...)
+	if len(keys) > maxHintKeys {
+		return
+	}
+	maxLen := 0
+	for _, k := range keys {
+		if k == "" || len(k) >= scanMaxLen {
+			return
+		}
+		maxLen = max(maxLen, len(k))
+	}
+	st.hintByLen = make([][]hintKey, maxLen+1)
+	for i, k := range keys {
+		n := len(k)
+		st.hintByLen[n] = append(st.hintByLen[n], hintKey{key: k, pos: uint8(i)})
+		st.hintLens[n>>6] |= 1 << (n & 63)
+		st.hintFirst[k[0]>>6] |= 1 << (k[0] & 63)
+	}
 }

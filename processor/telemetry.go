@@ -222,6 +222,11 @@ type batchRecorder struct {
 	sets   *metricSets
 	signal signal
 	stats  batchStats
+	// memo and res are not telemetry: they live for one batch (res for one
+	// resource of it) as the counts do, and the recorder is what every
+	// record's work is handed.
+	memo hintMemo
+	res  resourceHints
 }
 
 func (b *batchRecorder) countEnriched(v *catalog.Vendor, c catalog.Category) {

@@ -123,6 +123,67 @@ promtool-test: prometheus ## Check the Prometheus alert rules and run their unit
 
 TEST_EXTRA += promtool-test
 
+##@ Reliability
+
+# Every fuzz target, as package:target. The seed corpora are committed under
+# <package>/testdata/fuzz/<target>/; a failing input the fuzzer finds is
+# written there too, and stays as a regression case once fixed.
+FUZZ_TARGETS := \
+	./catalog:FuzzParse \
+	./catalog:FuzzStringCode \
+	./catalog:FuzzHostOf \
+	./processor:FuzzCodeOf \
+	./processor:FuzzVendorResolution \
+	./processor:FuzzProcess
+# How long `make fuzz-short` (CI) and `make fuzz` run each target.
+FUZZ_SHORT_TIME ?= 10s
+FUZZ_TIME       ?= 10m
+# One worker: the targets run one after another on a shared machine.
+FUZZ_FLAGS      ?= -parallel 1
+
+.PHONY: fuzz-short
+fuzz-short: ## Run every fuzz target for FUZZ_SHORT_TIME (10s) each, as CI does.
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_TIME=$(FUZZ_SHORT_TIME)
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZ_TIME (10m) each, one after another.
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_RUN_TIME=$(FUZZ_TIME)
+
+.PHONY: fuzz-run
+fuzz-run:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz: $$name in $$pkg for $(FUZZ_RUN_TIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_RUN_TIME) $(FUZZ_FLAGS) $$pkg; \
+	done
+
+.PHONY: e2e-load
+e2e-load: $(DIST_BIN) $(TELEMETRYGEN) ## No-loss load run only (E2E_NOLOSS_SPANS, E2E_NOLOSS_LOGS; 200000 each by default).
+	cd e2e && ERRORCATALOG_OTELCOL=$(DIST_BIN) ERRORCATALOG_TELEMETRYGEN=$(TELEMETRYGEN) \
+		$(GO) test -count=1 -timeout 30m -run '^TestNoLossUnderLoad$$' -v ./...
+
+# CI runs the short fuzz pass with `make test`. Prerequisites are expanded
+# when a rule is read, so this line must come before the `test:` rule (next
+# to `TEST_EXTRA ?=`), not after it.
+TEST_EXTRA += fuzz-short
+
+##@ Linting
+
+GOLANGCI_LINT_VERSION ?= v2.15.0
+GOLANGCI_LINT := $(TOOLS_BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+$(GOLANGCI_LINT):
+	@mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv $(TOOLS_BIN)/golangci-lint $@
+
+.PHONY: lint
+lint: $(GOLANGCI_LINT) ## golangci-lint (v2, pinned; .golangci.yml) on both modules.
+	$(GOLANGCI_LINT) run ./...
+	cd e2e && $(GOLANGCI_LINT) run --config ../.golangci.yml ./...
+
+TEST_EXTRA += lint
+
 ##@ Testing
 
 .PHONY: test

@@ -16,7 +16,7 @@ import (
 func TestHarnessRetriesTakenPort(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer taken.Close()
+	defer func() { _ = taken.Close() }()
 
 	sink := harness.StartSink(t)
 	ep := harness.NewEndpoints(t, sink.Addr)

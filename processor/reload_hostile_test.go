@@ -329,7 +329,9 @@ func TestReloadHostileFiles(t *testing.T) {
 			name: "duplicate code",
 			put: func(t *testing.T, path string) {
 				v := string(catalogV(9, 0))
-				atomicRename(t, path, []byte(v+v[strings.Index(v, "  - code: 1"):]))
+				_, entries, found := strings.Cut(v, "  - code: 1")
+				require.True(t, found)
+				atomicRename(t, path, []byte(v+"  - code: 1"+entries))
 			},
 			msg: "entry 1: duplicate code",
 		},

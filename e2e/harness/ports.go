@@ -15,7 +15,7 @@ func FreePort(tb testing.TB) int {
 	if err != nil {
 		tb.Fatalf("picking a free loopback port: %v", err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port
 }
 

@@ -137,8 +137,9 @@ func main() {
 	timeout := flag.Duration("timeout", 20*time.Second, "give up after this long")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
-	if err := run(ctx, *endpoint); err != nil {
+	err := run(ctx, *endpoint)
+	cancel()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
@@ -151,7 +152,7 @@ func run(ctx context.Context, endpoint string) error {
 	if err != nil {
 		return fmt.Errorf("no collector at %s (start one with `make run` in another terminal): %w", endpoint, err)
 	}
-	conn.Close()
+	_ = conn.Close()
 
 	res := resource.NewSchemaless(
 		attribute.String("service.name", "chat-backend"),

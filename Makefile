@@ -184,6 +184,79 @@ lint: $(GOLANGCI_LINT) ## golangci-lint (v2, pinned; .golangci.yml) on both modu
 
 TEST_EXTRA += lint
 
+##@ Benchmarks
+
+# benchstat, pinned. golang.org/x/perf publishes no release tags; this is
+# the pseudo-version the module proxy resolves.
+BENCHSTAT_VERSION ?= v0.0.0-20260908200009-22c9c6c9d4da
+BENCHSTAT := $(TOOLS_BIN)/benchstat-$(BENCHSTAT_VERSION)
+
+# make bench: BENCH_COUNT passes of the processor benchmarks, each pass
+# running every selected benchmark once (-count 1), so that the samples of
+# one benchmark are spread over the whole run and a change in the machine's
+# load falls on all benchmarks alike; benchstat reports the medians.
+#   BENCH_MATRIX=full  every combination of signal, batch size, share of
+#                      records with a code, code type and vendor resolution
+#                      (about 35 minutes at the default count)
+#   BENCH=regexp       the benchmarks to run (go test -bench)
+BENCH_COUNT  ?= 10
+BENCH_TIME   ?= 50ms
+BENCH        ?= NoCode|Floor|CatalogSize|Matrix|ProtoPooling
+BENCH_MATRIX ?=
+# Results: the raw `go test -bench` output, for benchstat comparisons of two
+# runs (benchstat old.out new.out). *.out and *.test are git-ignored.
+BENCH_DIR    ?= $(CURDIR)/_bench
+# make bench-e2e: runs of the end-to-end throughput benchmark (each one
+# alternates the two pipelines E2E_BENCH_REPS times itself).
+E2E_BENCH_COUNT ?= 1
+
+$(BENCHSTAT):
+	@mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+	mv $(TOOLS_BIN)/benchstat $@
+
+.PHONY: bench
+bench: $(BENCHSTAT) ## Processor benchmarks, BENCH_COUNT interleaved passes, printed as benchstat tables (BENCH_MATRIX=full: every combination).
+	@mkdir -p $(BENCH_DIR)
+	$(GO) test -c -o $(BENCH_DIR)/processor.test ./processor
+	@rm -f $(BENCH_DIR)/processor.out
+	@for i in $$(seq $(BENCH_COUNT)); do \
+		echo "bench: pass $$i of $(BENCH_COUNT)" >&2; \
+		(cd processor && BENCH_MATRIX=$(BENCH_MATRIX) $(BENCH_DIR)/processor.test -test.run '^$$' \
+			-test.bench '$(BENCH)' -test.benchtime $(BENCH_TIME) -test.count 1) >> $(BENCH_DIR)/processor.out \
+			|| exit 1; \
+	done
+	$(BENCH_REPORT)
+
+.PHONY: bench-report
+bench-report: $(BENCHSTAT) ## Print the benchstat tables of the last `make bench` (_bench/processor.out).
+	$(BENCH_REPORT)
+
+# The tables `make bench` prints, one per question the benchmarks answer.
+define BENCH_REPORT
+	@echo "== Records without a code: errorcatalog against plain iteration, per record (target: overhead <= 15 ns, 0 allocs)"
+	@$(BENCHSTAT) -filter '.name:NoCode .unit:(overhead-ns/record OR overhead-cpu-ns/record OR plain-ns/record OR errorcatalog-ns/record OR errorcatalog-allocs/record)' $(BENCH_DIR)/processor.out | $(BENCH_TRIM)
+	@echo "== Records with a known code: errorcatalog against the hand-written floor (target: ratio <= 1.3; extra allocs 0)"
+	@$(BENCHSTAT) -filter '.name:Floor .unit:(ratio OR cpu-ratio OR floor-ns/record OR errorcatalog-ns/record OR floor-allocs/record OR errorcatalog-allocs/record OR extra-allocs/record)' $(BENCH_DIR)/processor.out | $(BENCH_TRIM)
+	@echo "== Catalog size: 100,000 entries against 460 (target: ratio within 0.9..1.1)"
+	@$(BENCHSTAT) -filter '.name:CatalogSize .unit:(100k-wide/460 OR 100k-deep/460 OR 100k-wide/460-cpu OR 100k-deep/460-cpu OR 460-ns/record)' $(BENCH_DIR)/processor.out | $(BENCH_TRIM)
+	@echo "== Every signal and context"
+	@$(BENCHSTAT) -filter '.name:Matrix .unit:(ns/record OR cpu-ns/record OR allocs/record)' $(BENCH_DIR)/processor.out | $(BENCH_TRIM)
+	@echo "== pdata.useProtoPooling (alpha feature gate) off and on"
+	@$(BENCHSTAT) -filter '.name:ProtoPooling .unit:(cpu-ratio OR floor-cpu-ns/record OR errorcatalog-cpu-ns/record OR floor-allocs/record OR errorcatalog-allocs/record)' $(BENCH_DIR)/processor.out | $(BENCH_TRIM)
+endef
+
+# Drops benchstat's per-table header (goos, pkg, cpu), printed once above.
+BENCH_TRIM := grep -v -E '^(goos|goarch|pkg|cpu):'
+
+.PHONY: bench-e2e
+bench-e2e: $(DIST_BIN) $(TELEMETRYGEN) $(BENCHSTAT) ## End-to-end throughput with and without errorcatalog: telemetrygen over OTLP on loopback (several minutes).
+	@mkdir -p $(BENCH_DIR)
+	cd e2e && ERRORCATALOG_OTELCOL=$(DIST_BIN) ERRORCATALOG_TELEMETRYGEN=$(TELEMETRYGEN) \
+		$(GO) test -run '^$$' -bench '^BenchmarkThroughput$$' -benchtime 1x -count $(E2E_BENCH_COUNT) \
+		-timeout 60m -v . | tee $(BENCH_DIR)/e2e.out
+	@$(BENCHSTAT) $(BENCH_DIR)/e2e.out | $(BENCH_TRIM)
+
 ##@ Testing
 
 .PHONY: test

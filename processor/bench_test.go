@@ -21,33 +21,39 @@ import (
 	"github.com/errorcatalog/errorcatalogprocessor/config"
 )
 
-// The benchmarks of the enrichment, reported per record (ns/record,
-// allocs/record, B/record) so batch sizes compare. Each one names what it
-// answers in its sub-benchmark path, so benchstat can put the alternatives
-// side by side (`benchstat -col /impl`, `-col /catalog`):
+// The benchmarks of the enrichment, reported per record so that batch sizes
+// compare. A record is a span, a span event, a log record or a data point.
+// Alternatives are measured in turns within one run (runPaired): on a
+// machine shared with other work, times taken in turns compare where times
+// taken one benchmark after another do not. Each reports, per alternative,
+// <name>-ns/record (wall time), <name>-cpu-ns/record (CPU time of the
+// benchmark's thread) and <name>-allocs/record, and the comparison itself:
 //
 //   - BenchmarkNoCode: records without a code, errorcatalog against plain
-//     iteration over the same batch (impl=plain).
+//     iteration over the same batches (overhead-ns/record).
 //   - BenchmarkFloor: records with a known code, errorcatalog against the
-//     hand-written floor (impl=floor): read the code, one Go map lookup,
-//     write the same attributes with pdata.
+//     hand-written floor: read the code, one Go map lookup, write the same
+//     attributes with pdata (ratio, cpu-ratio, extra-allocs/record).
 //   - BenchmarkCatalogSize: the same records against the built-in catalog
 //     (460 entries) and two generated catalogs of 100,000 entries, one of
-//     many vendors and one of a few large ones.
-//   - BenchmarkMatrix: every signal and context, batch size, share of
-//     records with a code, code type and way of resolving the vendor.
+//     many vendors and one of a few large ones (100k-wide/460, ...).
+//   - BenchmarkMatrix: errorcatalog alone over every signal and context,
+//     batch size, share of records with a code, code type and way of
+//     resolving the vendor (ns/record, cpu-ns/record, allocs/record).
 //   - BenchmarkProtoPooling: the floor and errorcatalog with pdata's
 //     pdata.useProtoPooling feature gate off and on.
 //
-// `make bench` runs a subset that answers each question; BENCH_MATRIX=full
-// in the environment runs every combination (it takes much longer).
+// `make bench` runs a subset that answers each question and prints
+// benchstat tables; BENCH_MATRIX=full in the environment runs every
+// combination.
 
 // fullMatrix selects every combination instead of the default subset.
 var fullMatrix = os.Getenv("BENCH_MATRIX") == "full"
 
-// Signals and contexts. For "events" a record is a span that carries no
-// code with one exception event that may carry one: the processor reads
-// both, and the event falls back to its span for vendor hints.
+// Signals and contexts. For "events" every span carries no code and has
+// one exception event that may carry one: the processor reads both, and the
+// event falls back to its span for vendor hints. A batch of n holds n spans
+// and n events, 2n records.
 var (
 	allSignals     = []string{"spans", "events", "logs", "gauge", "sum", "histogram", "exphistogram", "summary"}
 	allBatches     = []int{1, 100, 1000}
@@ -75,6 +81,15 @@ type workload struct {
 	// record's server.address names a host no vendor has); key, the code
 	// sits in the vendor's own <vendor>.error.code attribute.
 	vendor string
+}
+
+// records returns how many records a batch of w holds: for events, every
+// span and every event is a record the processor reads.
+func (w workload) records() int {
+	if w.signal == "events" {
+		return 2 * w.batch
+	}
+	return w.batch
 }
 
 func (w workload) String() string {
@@ -604,7 +619,7 @@ func run(b *testing.B, r *ring, im impl) {
 		iters++
 	}
 	pause()
-	records := float64(iters * r.w.batch)
+	records := float64(iters * r.w.records())
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/records, "ns/record")
 	b.ReportMetric(float64(cpu)/records, "cpu-ns/record")
 	b.ReportMetric(float64(mallocs)/records, "allocs/record")
@@ -674,7 +689,7 @@ func runPaired(b *testing.B, w workload, ims []impl, release func(batchData)) []
 		}
 		turn++
 		next += chunk
-		records += chunk * w.batch
+		records += chunk * w.records()
 	}
 	perRecord := make([]pairedResult, len(ims))
 	for i, im := range ims {
@@ -718,7 +733,7 @@ func allocsPerRecord(r *ring, im impl, chunk int) float64 {
 	runtime.ReadMemStats(&after)
 	r.dirty = im.mutates && r.w.share > 0
 	r.build()
-	return float64(after.Mallocs-before.Mallocs) / float64(chunk*r.w.batch)
+	return float64(after.Mallocs-before.Mallocs) / float64(chunk*r.w.records())
 }
 
 // Catalogs: the built-in one and two generated ones of 100,000 entries

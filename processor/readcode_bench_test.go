@@ -1,13 +1,10 @@
 package processor
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 	"github.com/errorcatalog/errorcatalogprocessor/config"
@@ -16,7 +13,8 @@ import (
 // BenchmarkReadCode compares reading the code attributes with one Get per
 // key against one pass over the attributes, for records with and without a
 // code, with the default key list (error.code plus one per built-in vendor)
-// and longer lists. It sets scanMinKeys.
+// and longer lists. It sets scanMinKeys. The enrichment as a whole is
+// measured in bench_test.go.
 func BenchmarkReadCode(b *testing.B) {
 	cat, err := catalog.Builtin()
 	if err != nil {
@@ -69,53 +67,4 @@ func buildScanIndexAlways(keys []codeKey) [][]uint8 {
 		byLen[len(k.key)] = append(byLen[len(k.key)], uint8(i))
 	}
 	return byLen
-}
-
-// BenchmarkEnrichLogs measures a batch of 100 log records, each with a
-// known code, every default attribute written.
-func BenchmarkEnrichLogs(b *testing.B) {
-	p, err := New(config.Default(), componenttest.NewNopTelemetrySettings())
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := p.Start(context.Background(), componenttest.NewNopHost()); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = p.Shutdown(context.Background()) }()
-	for _, withCode := range []bool{false, true} {
-		b.Run(fmt.Sprintf("code=%t", withCode), func(b *testing.B) {
-			ctx := context.Background()
-			src := plog.NewLogs()
-			lrs := src.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-			for range 100 {
-				a := lrs.AppendEmpty().Attributes()
-				a.PutStr("http.route", "/v1/users")
-				a.PutStr("server.address", "api.speakap.com")
-				if withCode {
-					a.PutInt("error.code", -3)
-				}
-			}
-			lds := make([]plog.Logs, 0, 1024)
-			b.ResetTimer()
-			for i := 0; b.Loop(); i++ {
-				if !withCode {
-					// Records without a code are never changed: reuse them.
-					_, _ = p.ProcessLogs(ctx, src)
-					continue
-				}
-				if i%1024 == 0 {
-					b.StopTimer()
-					lds = lds[:0]
-					for range 1024 {
-						ld := plog.NewLogs()
-						src.CopyTo(ld)
-						lds = append(lds, ld)
-					}
-					b.StartTimer()
-				}
-				_, _ = p.ProcessLogs(ctx, lds[i%1024])
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/record")
-		})
-	}
 }

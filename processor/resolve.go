@@ -369,9 +369,10 @@ func (s *state) readHints(m pcommon.Map, out *mapHints) {
 	}
 }
 
+// matchHint matches one attribute against the vendor and host attributes
+// of its length. A key may be both a vendor and a host attribute: every
+// position it holds is filled.
 func (s *state) matchHint(out *mapHints, k string, v pcommon.Value) {
-	// A key may be both a vendor and a host attribute: every position it
-	// holds is filled.
 	for _, hk := range s.hintByLen[len(k)] {
 		if hk.key != k {
 			continue

@@ -277,11 +277,16 @@ func (b *batchRecorder) flushUnknown() {
 	s.nUnknown = 0
 }
 
-// flush records the batch's counts.
+// flush records the batch's counts. Most batches of a collector have no
+// code at all: they return after a few comparisons.
 func (b *batchRecorder) flush() {
-	b.flushEnriched()
-	b.flushUnknown()
 	s := &b.stats
+	if s.nEnriched > 0 {
+		b.flushEnriched()
+	}
+	if s.nUnknown > 0 {
+		b.flushUnknown()
+	}
 	if s.ambiguous > 0 {
 		b.tel.ambiguous.Add(b.ctx, s.ambiguous)
 		s.ambiguous = 0

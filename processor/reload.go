@@ -135,19 +135,21 @@ func (r *reloader) tick() {
 	}
 	p := r.p
 	ctx := context.Background()
+	// Log before counting: whoever sees the counter move finds the log
+	// line that explains it.
 	if err != nil {
-		p.tel.recordReload(ctx, false)
 		p.logger.Warn("Catalog reload failed; keeping the last good catalog",
 			zap.Strings("files", p.cfg.Catalogs.Files), zap.Error(err))
+		p.tel.recordReload(ctx, false)
 		return
 	}
 	st := p.state.Load()
-	p.tel.recordReload(ctx, true)
-	p.tel.recordEntries(ctx, st.entries)
 	p.logger.Info("Catalog reloaded",
 		zap.Strings("files", p.cfg.Catalogs.Files),
 		zap.Int("vendors", len(st.index.Vendors())),
 		zap.Int("entries", st.entries))
+	p.tel.recordEntries(ctx, st.entries)
+	p.tel.recordReload(ctx, true)
 }
 
 func (r *reloader) reload() error {

@@ -221,8 +221,8 @@ func (s *state) write(attrs pcommon.Map, r *result) {
 	// removed too, or they would carry input values under the prefix.
 	// Most records hold nothing under the prefix: a plain pass finds that
 	// for less than RemoveIf's call per attribute.
+	var kept uint16
 	if n.anyUnder(attrs) {
-		var kept uint16
 		attrs.RemoveIf(func(k string, _ pcommon.Value) bool {
 			bit, under := n.owned(k)
 			if !under {
@@ -235,8 +235,9 @@ func (s *state) write(attrs pcommon.Map, r *result) {
 			return false
 		})
 	}
-	// One growth of the attribute slice for every attribute written.
-	attrs.EnsureCapacity(attrs.Len() + bits.OnesCount16(w))
+	// One growth of the attribute slice for every attribute written that
+	// the record does not hold yet (those it holds are updated in place).
+	attrs.EnsureCapacity(attrs.Len() + bits.OnesCount16(w&^kept))
 	if r.vendor != nil {
 		attrs.PutStr(n.vendor, r.vendor.ID)
 	}

@@ -103,7 +103,7 @@ func merge(files []*File) (*Catalog, error) {
 		}
 		v := names[lowerASCII(f.Overrides)]
 		if v == nil {
-			fail(f.Name, f.OverridesLine, "", "overrides %.40q: no such vendor (want a vendor id or alias: %s)", f.Overrides, vendorIDs(c))
+			fail(f.Name, f.OverridesLine, "", "overrides %.40q: no such vendor (want a vendor id or alias: %s)", f.Overrides, c.VendorList())
 			continue
 		}
 		vc := catalogs[v]
@@ -153,8 +153,9 @@ func cloneVendor(v *Vendor) *Vendor {
 	return &c
 }
 
-// vendorIDs lists the catalog's vendor ids for messages, bounded.
-func vendorIDs(c *Catalog) string {
+// VendorList lists the catalog's vendor ids in load order for messages:
+// at most 20, then "...".
+func (c *Catalog) VendorList() string {
 	const max = 20
 	ids := make([]string, 0, min(len(c.Vendors), max+1))
 	for i, vc := range c.Vendors {

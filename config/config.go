@@ -3,7 +3,6 @@
 package config // import "github.com/errorcatalog/errorcatalogprocessor/config"
 
 import (
-	"strings"
 	"time"
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
@@ -150,30 +149,4 @@ func (c *Config) LoadCatalog() (*catalog.Catalog, error) {
 		return nil, ErrNoCatalog
 	}
 	return loadCatalog(c.Catalogs.Builtin, c.Catalogs.Files)
-}
-
-// FindVendor returns the vendor of cat whose id or alias is name, compared
-// case-insensitively after trimming, as the processor matches vendor
-// attributes.
-func FindVendor(cat *catalog.Catalog, name string) (*catalog.Vendor, bool) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return nil, false
-	}
-	var found *catalog.Vendor
-	// Later vendors win a name collision, as in catalog.NewIndex.
-	for _, vc := range cat.Vendors {
-		v := vc.Vendor
-		if strings.EqualFold(v.ID, name) {
-			found = v
-			continue
-		}
-		for _, a := range v.Aliases {
-			if strings.EqualFold(strings.TrimSpace(a), name) {
-				found = v
-				break
-			}
-		}
-	}
-	return found, found != nil
 }

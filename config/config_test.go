@@ -287,7 +287,9 @@ func TestEffectiveCodeAttributes(t *testing.T) {
 	})
 }
 
-func TestFindVendor(t *testing.T) {
+// TestBoundVendorMatching checks how a code attribute's vendor is matched:
+// by id or alias, case-insensitively, trimmed, through the catalog index.
+func TestBoundVendorMatching(t *testing.T) {
 	cat := &catalog.Catalog{Vendors: []*catalog.VendorCatalog{
 		{Vendor: &catalog.Vendor{ID: "netease_im", Aliases: []string{"yunxin", "CommsEase"}}},
 		{Vendor: &catalog.Vendor{ID: "zingle"}},
@@ -304,8 +306,9 @@ func TestFindVendor(t *testing.T) {
 		{"zingel", ""},
 		{"", ""},
 	}
+	ix := catalog.NewIndex(cat)
 	for _, tt := range tests {
-		v, ok := FindVendor(cat, tt.name)
+		v, ok := ix.VendorByName(tt.name)
 		if tt.want == "" {
 			assert.False(t, ok, tt.name)
 			continue

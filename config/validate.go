@@ -145,32 +145,20 @@ func (c *Config) validateFiles() []error {
 }
 
 // validateVendors checks that every vendor a code attribute is bound to is
-// a vendor of the loaded catalog.
+// a vendor of the loaded catalog, matched by the index exactly as the
+// processor matches it.
 func (c *Config) validateVendors(cat *catalog.Catalog) []error {
 	var errs []error
+	ix := catalog.NewIndex(cat)
 	for i, a := range c.CodeAttributes {
 		if a.Vendor == "" {
 			continue
 		}
-		if _, ok := FindVendor(cat, a.Vendor); !ok {
-			errs = append(errs, fmt.Errorf("code_attributes[%d].vendor: %w %q (catalog vendors: %s)", i, ErrUnknownVendor, a.Vendor, vendorIDs(cat)))
+		if _, ok := ix.VendorByName(a.Vendor); !ok {
+			errs = append(errs, fmt.Errorf("code_attributes[%d].vendor: %w %q (catalog vendors: %s)", i, ErrUnknownVendor, a.Vendor, cat.VendorList()))
 		}
 	}
 	return errs
-}
-
-// vendorIDs lists the catalog's vendor ids for a message, bounded.
-func vendorIDs(cat *catalog.Catalog) string {
-	const limit = 20
-	ids := make([]string, 0, min(len(cat.Vendors), limit+1))
-	for i, vc := range cat.Vendors {
-		if i == limit {
-			ids = append(ids, "...")
-			break
-		}
-		ids = append(ids, vc.Vendor.ID)
-	}
-	return strings.Join(ids, ", ")
 }
 
 // fileKind names a file type that is not a regular file, for messages.

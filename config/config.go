@@ -143,10 +143,11 @@ func (c *Config) EffectiveCodeAttributes(vendors []*catalog.Vendor) []CodeAttrib
 }
 
 // LoadCatalog loads the configured catalogs: the built-ins when enabled,
-// then the files in order.
+// then the files in order. Each call returns a catalog nothing else shares,
+// so every loaded catalog gets its own index.
 func (c *Config) LoadCatalog() (*catalog.Catalog, error) {
 	if !c.Catalogs.Builtin && len(c.Catalogs.Files) == 0 {
 		return nil, ErrNoCatalog
 	}
-	return loadCatalog(c.Catalogs.Builtin, c.Catalogs.Files)
+	return catalog.Load(c.Catalogs.Builtin, c.Catalogs.Files)
 }

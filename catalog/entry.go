@@ -22,7 +22,8 @@ type Vendor struct {
 	File string
 	Line int
 
-	// pos is the vendor's position in the Index that owns it; see NewIndex.
+	// pos is the vendor's position in the Catalog Load built it for; an
+	// Index checks it before trusting it (see Index.position).
 	pos int
 }
 

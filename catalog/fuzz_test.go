@@ -234,13 +234,13 @@ func FuzzHostOf(f *testing.F) {
 
 // referenceVendorByHost matches host patterns the plain, slow way.
 func referenceVendorByHost(ix *Index, host string) *Vendor {
-	h := lowerASCII(host)
+	h := nameKey(host)
 	if h == "" {
 		return nil
 	}
 	for _, v := range ix.Vendors() {
 		for _, p := range v.Hosts {
-			if lowerASCII(p) == h {
+			if nameKey(p) == h {
 				return v
 			}
 		}
@@ -250,7 +250,7 @@ func referenceVendorByHost(ix *Index, host string) *Vendor {
 	bestLen := -1
 	for _, v := range ix.Vendors() {
 		for _, p := range v.Hosts {
-			d, ok := strings.CutPrefix(lowerASCII(p), "*.")
+			d, ok := strings.CutPrefix(nameKey(p), "*.")
 			if ok && (h == d || strings.HasSuffix(h, "."+d)) && len(d) > bestLen {
 				best, bestLen = v, len(d)
 			}

@@ -1,6 +1,9 @@
 package catalog
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // maxFold bounds the stack buffer used to fold names and codes to one case.
 // Catalog codes, ids, aliases and host patterns are validated to be shorter,
@@ -36,12 +39,17 @@ type Index struct {
 	inferInt map[int64]inferred
 	inferStr map[string]inferred // keys upper-cased
 
+	// posOf is each vendor's position in vendors and codes, for vendors
+	// whose own position (set by Load) is not their position here.
+	posOf map[*Vendor]int
+
 	size int
 }
 
 // NewIndex builds the index of c. Vendors later in c win name and host
-// collisions, matching how later files override earlier ones. NewIndex
-// records each vendor's position in the index; a Vendor belongs to one Index.
+// collisions, matching how later files override earlier ones. NewIndex only
+// reads c: the same Catalog, or Vendor values shared by several catalogs,
+// may be indexed any number of times.
 func NewIndex(c *Catalog) *Index {
 	ix := &Index{
 		catalog:    c,
@@ -50,10 +58,11 @@ func NewIndex(c *Catalog) *Index {
 		hostSuffix: map[string]*Vendor{},
 		inferInt:   map[int64]inferred{},
 		inferStr:   map[string]inferred{},
+		posOf:      make(map[*Vendor]int, len(c.Vendors)),
 	}
 	for pos, vc := range c.Vendors {
 		v := vc.Vendor
-		v.pos = pos
+		ix.posOf[v] = pos
 		ix.vendors = append(ix.vendors, v)
 		vcodes := vendorCodes{}
 		if v.CodeType == CodeTypeInt {
@@ -77,12 +86,12 @@ func NewIndex(c *Catalog) *Index {
 			ix.size++
 		}
 		ix.codes = append(ix.codes, vcodes)
-		ix.byName[lowerASCII(v.ID)] = v
+		ix.byName[nameKey(v.ID)] = v
 		for _, a := range v.Aliases {
-			ix.byName[lowerASCII(a)] = v
+			ix.byName[nameKey(a)] = v
 		}
 		for _, h := range v.Hosts {
-			h = lowerASCII(h)
+			h = nameKey(h)
 			if len(h) > 2 && h[:2] == "*." {
 				ix.hostSuffix[h[2:]] = v
 			} else {
@@ -117,7 +126,7 @@ func (ix *Index) Len() int { return ix.size }
 // VendorByName returns the vendor whose id or alias is s, compared
 // case-insensitively after trimming white space.
 func (ix *Index) VendorByName(s string) (*Vendor, bool) {
-	s = trimSpace(s)
+	s = strings.TrimSpace(s)
 	if s == "" || len(s) > maxFold {
 		return nil, false
 	}
@@ -141,7 +150,7 @@ func (ix *Index) VendorByHost(s string) (*Vendor, bool) {
 	// "*.domain" pattern through one of its shorter parent domains.
 	exact := true
 	for len(h) > maxFold {
-		dot := indexByte(h, '.')
+		dot := strings.IndexByte(h, '.')
 		if dot < 0 {
 			return nil, false
 		}
@@ -175,10 +184,11 @@ func (ix *Index) VendorByHost(s string) (*Vendor, bool) {
 
 // Lookup returns v's entry for c.
 func (ix *Index) Lookup(v *Vendor, c Code) (*Entry, bool) {
-	if v == nil || v.pos >= len(ix.vendors) || ix.vendors[v.pos] != v {
+	pos, ok := ix.position(v)
+	if !ok {
 		return nil, false
 	}
-	vc := &ix.codes[v.pos]
+	vc := &ix.codes[pos]
 	if v.CodeType == CodeTypeInt {
 		if !c.hasNum {
 			return nil, false
@@ -196,6 +206,20 @@ func (ix *Index) Lookup(v *Vendor, c Code) (*Entry, bool) {
 	}
 	e, ok := vc.strs[c.str]
 	return e, ok
+}
+
+// position returns v's position in the index. Load numbers the vendors of
+// the catalogs it builds, so for those the hint v.pos is checked with one
+// comparison; any other Vendor is found in posOf.
+func (ix *Index) position(v *Vendor) (int, bool) {
+	if v == nil {
+		return 0, false
+	}
+	if p := v.pos; p < len(ix.vendors) && ix.vendors[p] == v {
+		return p, true
+	}
+	p, ok := ix.posOf[v]
+	return p, ok
 }
 
 // Infer returns how many vendors document c and, when exactly one does,
@@ -238,10 +262,10 @@ func (ix *Index) All(c Code) []*Entry {
 // returns "" when there is no host. The result is always a substring of s,
 // and HostOf(HostOf(s)) == HostOf(s). It never allocates.
 func HostOf(s string) string {
-	s = trimSpace(s)
+	s = strings.TrimSpace(s)
 	// Only a real scheme starts a URL: in "api.x.io/p?next=https://evil.io"
 	// the host is api.x.io.
-	if i := index(s, "://"); i > 0 && isScheme(s[:i]) {
+	if i := strings.Index(s, "://"); i > 0 && isScheme(s[:i]) {
 		s = s[i+3:]
 	} else if len(s) > 2 && s[0] == '/' && s[1] == '/' {
 		s = s[2:]
@@ -253,18 +277,18 @@ func HostOf(s string) string {
 			break
 		}
 	}
-	if at := lastIndexByte(s, '@'); at >= 0 {
-		s = trimSpace(s[at+1:])
+	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+		s = strings.TrimSpace(s[at+1:])
 	}
 	if len(s) > 0 && s[0] == '[' {
-		end := indexByte(s, ']')
+		end := strings.IndexByte(s, ']')
 		if end < 0 || !isIPv6Literal(s[1:end]) {
 			return ""
 		}
 		return trimHostEnd(s[1:end])
 	}
 	// One colon separates a port; more make a bare IPv6 address.
-	if colon := indexByte(s, ':'); colon >= 0 && indexByte(s[colon+1:], ':') < 0 {
+	if colon := strings.IndexByte(s, ':'); colon >= 0 && strings.IndexByte(s[colon+1:], ':') < 0 {
 		s = s[:colon]
 	}
 	return trimHostEnd(s)
@@ -277,7 +301,7 @@ func trimHostEnd(s string) string {
 			s = s[:len(s)-1]
 			continue
 		}
-		if t := trimSpace(s); len(t) < len(s) {
+		if t := strings.TrimSpace(s); len(t) < len(s) {
 			s = t
 			continue
 		}
@@ -351,8 +375,10 @@ func upperASCII(s string) string {
 	return string(b)
 }
 
-func lowerASCII(s string) string {
-	b := []byte(trimSpace(s))
+// nameKey is the key a vendor id, alias or host pattern is indexed and
+// compared under: trimmed of white space, ASCII letters lower-cased.
+func nameKey(s string) string {
+	b := []byte(strings.TrimSpace(s))
 	for i, c := range b {
 		if c >= 'A' && c <= 'Z' {
 			b[i] = c + 0x20

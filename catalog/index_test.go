@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -296,6 +297,36 @@ func TestIndexNoAllocs(t *testing.T) {
 	for name, f := range checks {
 		if n := testing.AllocsPerRun(100, f); n != 0 {
 			t.Errorf("%s: %v allocs per run, want 0", name, n)
+		}
+	}
+}
+
+// TestNewIndexDoesNotMutate indexes vendors that Load did not number: a
+// catalog built by hand, and one vendor shared by two catalogs in different
+// positions. NewIndex must leave the Vendor values as they were, and every
+// index must still find each vendor's entries.
+func TestNewIndexDoesNotMutate(t *testing.T) {
+	a := &Vendor{ID: "alpha", CodeType: CodeTypeInt}
+	b := &Vendor{ID: "beta", CodeType: CodeTypeString}
+	ea := &Entry{Vendor: a, Code: "7", IntCode: 7, Name: "Seven"}
+	eb := &Entry{Vendor: b, Code: "E_BETA", Name: "Beta"}
+	before := []Vendor{*a, *b}
+
+	first := NewIndex(&Catalog{Vendors: []*VendorCatalog{{Vendor: a, Entries: []*Entry{ea}}, {Vendor: b, Entries: []*Entry{eb}}}})
+	second := NewIndex(&Catalog{Vendors: []*VendorCatalog{{Vendor: b, Entries: []*Entry{eb}}, {Vendor: a, Entries: []*Entry{ea}}}})
+
+	if !reflect.DeepEqual([]Vendor{*a, *b}, before) {
+		t.Fatalf("NewIndex changed the vendors it was given:\n got %+v\nwant %+v", []Vendor{*a, *b}, before)
+	}
+	for name, ix := range map[string]*Index{"first": first, "second": second} {
+		if e, ok := ix.Lookup(a, IntCode(7)); !ok || e != ea {
+			t.Errorf("%s: Lookup(alpha, 7) = %v, %v; want %v", name, e, ok, ea)
+		}
+		if e, ok := ix.Lookup(b, mustCode(t, "e_beta")); !ok || e != eb {
+			t.Errorf("%s: Lookup(beta, e_beta) = %v, %v; want %v", name, e, ok, eb)
+		}
+		if e, ok := ix.Lookup(&Vendor{ID: "alpha", CodeType: CodeTypeInt}, IntCode(7)); ok {
+			t.Errorf("%s: Lookup with a vendor the index does not hold = %v; want none", name, e)
 		}
 	}
 }

@@ -39,7 +39,8 @@ func Load(builtin bool, paths []string) (*Catalog, error) {
 // merge builds a catalog from parsed files: first every vendor file, in
 // order, then every override file, in order, so an override may come before
 // the file defining its vendor. Files are not modified; vendors and entries
-// are copied, because an Index records positions in its vendors.
+// are copied, and each copied vendor records its position in the catalog,
+// which lets an Index of it find the vendor's entries with one comparison.
 func merge(files []*File) (*Catalog, error) {
 	var errs []error
 	fail := func(file string, line int, where, format string, args ...any) {
@@ -55,7 +56,7 @@ func merge(files []*File) (*Catalog, error) {
 			continue
 		}
 		v := cloneVendor(f.Vendor)
-		if prev, dup := names[lowerASCII(v.ID)]; dup {
+		if prev, dup := names[nameKey(v.ID)]; dup {
 			if prev.ID == v.ID {
 				fail(v.File, v.Line, "vendor", "vendor %s already defined at %s:%d", v.ID, prev.File, prev.Line)
 			} else {
@@ -65,13 +66,13 @@ func merge(files []*File) (*Catalog, error) {
 		}
 		clash := false
 		for _, a := range v.Aliases {
-			if prev, dup := names[lowerASCII(a)]; dup {
+			if prev, dup := names[nameKey(a)]; dup {
 				fail(v.File, v.Line, "vendor", "alias %q already names vendor %s (%s:%d)", a, prev.ID, prev.File, prev.Line)
 				clash = true
 			}
 		}
 		for _, h := range v.Hosts {
-			if prev, dup := hosts[lowerASCII(h)]; dup {
+			if prev, dup := hosts[nameKey(h)]; dup {
 				fail(v.File, v.Line, "vendor", "host pattern %q already belongs to vendor %s (%s:%d)", h, prev.ID, prev.File, prev.Line)
 				clash = true
 			}
@@ -79,12 +80,12 @@ func merge(files []*File) (*Catalog, error) {
 		if clash {
 			continue
 		}
-		names[lowerASCII(v.ID)] = v
+		names[nameKey(v.ID)] = v
 		for _, a := range v.Aliases {
-			names[lowerASCII(a)] = v
+			names[nameKey(a)] = v
 		}
 		for _, h := range v.Hosts {
-			hosts[lowerASCII(h)] = v
+			hosts[nameKey(h)] = v
 		}
 		vc := &VendorCatalog{Vendor: v, Entries: make([]*Entry, 0, len(f.Entries))}
 		for _, e := range f.Entries {
@@ -93,6 +94,7 @@ func merge(files []*File) (*Catalog, error) {
 			vc.Entries = append(vc.Entries, &ce)
 		}
 		catalogs[v] = vc
+		v.pos = len(c.Vendors) // the vendor is this catalog's own copy
 		c.Vendors = append(c.Vendors, vc)
 	}
 
@@ -101,7 +103,7 @@ func merge(files []*File) (*Catalog, error) {
 		if !f.IsOverride() {
 			continue
 		}
-		v := names[lowerASCII(f.Overrides)]
+		v := names[nameKey(f.Overrides)]
 		if v == nil {
 			fail(f.Name, f.OverridesLine, "", "overrides %.40q: no such vendor (want a vendor id or alias: %s)", f.Overrides, c.VendorList())
 			continue

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,7 +175,7 @@ func (d *decoder) fields(n *yaml.Node, where string, allowed []string) map[strin
 			d.p.add(k.Line, where, "field names must be strings, got %s", describe(k))
 			continue
 		}
-		if !contains(allowed, k.Value) {
+		if !slices.Contains(allowed, k.Value) {
 			d.p.add(k.Line, where, "unknown field %.40q (want one of %s)", k.Value, strings.Join(allowed, ", "))
 			continue
 		}
@@ -185,15 +186,6 @@ func (d *decoder) fields(n *yaml.Node, where string, allowed []string) map[strin
 		out[k.Value] = field{key: k, val: v}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // text returns the value of a free-text scalar; YAML null reads as "".
@@ -366,13 +358,13 @@ func (d *decoder) vendor(vf field) (*Vendor, codeShape) {
 	}
 	if f, ok := fs["aliases"]; ok {
 		vals, lines, _ := d.texts(f.val, where, "aliases")
-		seen := map[string]bool{lowerASCII(v.ID): v.ID != ""}
+		seen := map[string]bool{nameKey(v.ID): v.ID != ""}
 		for i, a := range vals {
 			if msg := checkAlias(a); msg != "" {
 				d.p.add(lines[i], where, "%s", msg)
 				continue
 			}
-			if k := lowerASCII(a); seen[k] {
+			if k := nameKey(a); seen[k] {
 				d.p.add(lines[i], where, "alias %q repeats the id or another alias (names match case-insensitively)", a)
 				continue
 			} else {
@@ -389,7 +381,7 @@ func (d *decoder) vendor(vf field) (*Vendor, codeShape) {
 				d.p.add(lines[i], where, "%s", msg)
 				continue
 			}
-			if k := lowerASCII(h); seen[k] {
+			if k := nameKey(h); seen[k] {
 				d.p.add(lines[i], where, "host pattern %q repeated", h)
 				continue
 			} else {

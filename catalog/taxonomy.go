@@ -190,26 +190,45 @@ const (
 	numSeverities
 )
 
-var severityNames = [numSeverities]string{"info", "warning", "error", "critical"}
-
-// severityNumbers are the OpenTelemetry log SeverityNumber values
-// (INFO, WARN, ERROR, FATAL).
-var severityNumbers = [numSeverities]int32{9, 13, 17, 21}
+// severities describes each severity once: the name written into
+// telemetry, and the OpenTelemetry log SeverityNumber and short name
+// (SeverityText) it corresponds to.
+var severities = [numSeverities]struct {
+	name   string
+	number int32
+	text   string
+}{
+	SeverityInfo:     {"info", 9, "INFO"},
+	SeverityWarning:  {"warning", 13, "WARN"},
+	SeverityError:    {"error", 17, "ERROR"},
+	SeverityCritical: {"critical", 21, "FATAL"},
+}
 
 // String returns the severity's name as written into telemetry.
 func (s Severity) String() string {
 	if s < numSeverities {
-		return severityNames[s]
+		return severities[s].name
 	}
 	return fmt.Sprintf("Severity(%d)", uint8(s))
 }
 
-// Number returns the OpenTelemetry SeverityNumber of the severity.
+// Number returns the OpenTelemetry SeverityNumber of the severity, 0 for
+// a value outside the taxonomy.
 func (s Severity) Number() int32 {
 	if s < numSeverities {
-		return severityNumbers[s]
+		return severities[s].number
 	}
 	return 0
+}
+
+// Text returns the OpenTelemetry short name of the severity's
+// SeverityNumber ("INFO", "WARN", "ERROR", "FATAL"), "" for a value
+// outside the taxonomy.
+func (s Severity) Text() string {
+	if s < numSeverities {
+		return severities[s].text
+	}
+	return ""
 }
 
 // Severities returns every severity, least severe first.
@@ -219,12 +238,14 @@ func Severities() []Severity {
 
 // ParseSeverity returns the severity with the given name (exact, lower case).
 func ParseSeverity(s string) (Severity, error) {
-	for i, n := range severityNames {
-		if n == s {
+	names := make([]string, 0, numSeverities)
+	for i, d := range severities {
+		if d.name == s {
 			return Severity(i), nil
 		}
+		names = append(names, d.name)
 	}
-	return 0, fmt.Errorf("unknown severity %q (want one of %s)", s, strings.Join(severityNames[:], ", "))
+	return 0, fmt.Errorf("unknown severity %q (want one of %s)", s, strings.Join(names, ", "))
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -10,7 +10,7 @@ import (
 
 // ProcessLogs enriches log-record attributes.
 func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	var b batchRecorder
+	var b batch
 	st := p.newBatch(ctx, signalLogs, &b)
 	if st == nil {
 		return ld, nil
@@ -20,7 +20,7 @@ func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 	for i := 0; i < rls.Len(); i++ {
 		rl := rls.At(i)
 		h := hints{resource: rl.Resource().Attributes()}
-		b.res = resourceHints{}
+		b.sc.res = resourceHints{}
 		sls := rl.ScopeLogs()
 		for j := 0; j < sls.Len(); j++ {
 			records := sls.At(j).LogRecords()
@@ -33,7 +33,7 @@ func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 			}
 		}
 	}
-	b.flush()
+	b.rec.flush()
 	return ld, nil
 }
 

@@ -9,7 +9,7 @@ import (
 // ProcessMetrics enriches the data-point attributes of every metric type:
 // gauge, sum, histogram, exponential histogram and summary.
 func (p *Processor) ProcessMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
-	var b batchRecorder
+	var b batch
 	st := p.newBatch(ctx, signalMetrics, &b)
 	if st == nil {
 		return md, nil
@@ -18,7 +18,7 @@ func (p *Processor) ProcessMetrics(ctx context.Context, md pmetric.Metrics) (pme
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)
 		h := hints{resource: rm.Resource().Attributes()}
-		b.res = resourceHints{}
+		b.sc.res = resourceHints{}
 		sms := rm.ScopeMetrics()
 		for j := 0; j < sms.Len(); j++ {
 			ms := sms.At(j).Metrics()
@@ -27,11 +27,11 @@ func (p *Processor) ProcessMetrics(ctx context.Context, md pmetric.Metrics) (pme
 			}
 		}
 	}
-	b.flush()
+	b.rec.flush()
 	return md, nil
 }
 
-func (s *state) enrichMetric(m pmetric.Metric, h *hints, b *batchRecorder) {
+func (s *state) enrichMetric(m pmetric.Metric, h *hints, b *batch) {
 	switch m.Type() {
 	case pmetric.MetricTypeGauge:
 		s.enrichNumberPoints(m.Gauge().DataPoints(), h, b)
@@ -55,7 +55,7 @@ func (s *state) enrichMetric(m pmetric.Metric, h *hints, b *batchRecorder) {
 	}
 }
 
-func (s *state) enrichNumberPoints(dps pmetric.NumberDataPointSlice, h *hints, b *batchRecorder) {
+func (s *state) enrichNumberPoints(dps pmetric.NumberDataPointSlice, h *hints, b *batch) {
 	for i := 0; i < dps.Len(); i++ {
 		s.enrich(dps.At(i).Attributes(), h, b)
 	}

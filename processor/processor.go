@@ -101,33 +101,32 @@ func (p *Processor) Index() *catalog.Index {
 // the batch then passes untouched. b is filled in place: the recorder is a
 // few hundred bytes, and returning it by value would copy it for every
 // batch, which shows in the cost of small batches.
-func (p *Processor) newBatch(ctx context.Context, sig signal, b *batchRecorder) *state {
+func (p *Processor) newBatch(ctx context.Context, sig signal, b *batch) *state {
 	st := p.state.Load()
 	if st == nil {
 		return nil
 	}
-	b.ctx, b.tel, b.sets, b.signal = ctx, p.tel, st.sets, sig
+	b.rec.ctx, b.rec.tel, b.rec.sets, b.rec.signal = ctx, p.tel, st.sets, sig
 	return st
 }
 
+// batch is what the walk of one batch carries from record to record: the
+// counts it records at the end, and what resolution remembers.
+type batch struct {
+	rec batchRecorder
+	sc  scratch
+}
+
 // enrich is the work done for one record: read a code from attrs, resolve
-// its vendor and entry with the record's hints, write the entry's
-// attributes into attrs and count the outcome. A record without a code
-// value is neither changed nor counted as enriched.
-func (s *state) enrich(attrs pcommon.Map, h *hints, b *batchRecorder) result {
-	r := s.resolve(attrs, h, b)
-	switch r.outcome {
-	case outcomeNone:
-		return r
-	case outcomeUnknownCode:
-		b.countUnknown(r.vendor)
-	case outcomeUnknownVendor, outcomeUnresolved:
-		b.countUnknown(nil)
-	case outcomeAmbiguous:
-		b.stats.ambiguous++
+// its vendor and entry with the record's hints, count the outcome and
+// write the entry's attributes into attrs. A record without a code value
+// is neither changed nor counted as enriched.
+func (s *state) enrich(attrs pcommon.Map, h *hints, b *batch) result {
+	r := s.resolve(attrs, h, &b.sc)
+	b.rec.count(&r)
+	if r.outcome != outcomeNone {
+		s.write(attrs, &r)
 	}
-	b.countEnriched(r.vendor, r.category())
-	s.write(attrs, &r)
 	return r
 }
 

@@ -36,6 +36,10 @@ type result struct {
 	vendor *catalog.Vendor
 	// entry is the catalog entry (outcomeFound).
 	entry *catalog.Entry
+	// skippedCodes and skippedVendors are how many code and vendor
+	// attributes held a value that names nothing and were passed over.
+	skippedCodes   int
+	skippedVendors int
 }
 
 // category returns the category written for the result.
@@ -54,10 +58,18 @@ type hints struct {
 	resource pcommon.Map
 }
 
+// scratch is what resolution remembers between the records of one batch:
+// the last vendor name and host looked up, and the current resource's
+// answers. It lives on the stack of the call that walks the batch.
+type scratch struct {
+	memo hintMemo
+	res  resourceHints
+}
+
 // resourceHints keeps what a resource's vendor and host attributes
 // answered once read: every record of a resource falls back to the same
 // attributes, and resources carry many (service.*, host.*, process.*,
-// k8s.*). It lives in the batchRecorder, reset for each resource, rather
+// k8s.*). It lives in the batch's scratch, reset for each resource, rather
 // than behind a pointer in hints, so that it stays on the stack.
 type resourceHints struct {
 	byName, byHost resourceAnswer
@@ -68,8 +80,8 @@ type resourceAnswer struct {
 	vendor   *catalog.Vendor
 	answered bool
 	// skipped is how many values the read skipped as naming nothing; each
-	// record that uses the answer counts them, as if it had read them.
-	skipped int64
+	// record that uses the answer reports them, as if it had read them.
+	skipped int
 }
 
 // codeOf returns the code a value holds: an int; a double that is finite,
@@ -248,97 +260,110 @@ func (s *state) scanKeyMany(sc *codeScanMany, k string, v pcommon.Value) {
 	sc.n++
 }
 
-// resolve reads a record's code and resolves its vendor and entry, as
-// DESIGN.md orders it: the code attribute's bound vendor; a vendor
-// attribute; a host attribute; inference from the code alone. Vendor hints
-// are looked for on the record, then (span events) its span, then the
-// resource: each kind of hint on every level before the next kind, so a
-// vendor attribute anywhere outranks a host.
-func (s *state) resolve(attrs pcommon.Map, h *hints, b *batchRecorder) result {
+// resolve reads a record's code and resolves its vendor and entry, in
+// this order: the code attribute's bound vendor; a vendor attribute; a
+// host attribute; inference from the code alone. Vendor hints are looked
+// for on the record, then (span events) its span, then the resource: each
+// kind of hint on every level before the next kind, so a vendor attribute
+// anywhere outranks a host. It only reports what it found; the caller
+// counts it.
+func (s *state) resolve(attrs pcommon.Map, h *hints, sc *scratch) result {
 	code, key, skipped, ok := s.readCode(attrs)
-	if skipped > 0 {
-		b.stats.skipped[reasonNonCodeValue] += int64(skipped)
-	}
 	if !ok {
-		return result{}
+		return result{skippedCodes: skipped}
 	}
+	r := result{skippedCodes: skipped}
 	vendor := s.codeKeys[key].vendor
 	if vendor == nil {
 		var answered bool
-		vendor, answered = s.vendorHint(attrs, h, b)
+		vendor, answered, r.skippedVendors = s.vendorHint(attrs, h, sc)
 		if answered && vendor == nil {
 			// A vendor we do not know: guessing from the code alone would
 			// label another vendor's code.
-			return result{outcome: outcomeUnknownVendor}
+			r.outcome = outcomeUnknownVendor
+			return r
 		}
 	}
 	if vendor != nil {
+		r.vendor = vendor
 		if e, ok := s.index.Lookup(vendor, code); ok {
-			return result{outcome: outcomeFound, vendor: vendor, entry: e}
+			r.outcome, r.entry = outcomeFound, e
+		} else {
+			r.outcome = outcomeUnknownCode
 		}
-		return result{outcome: outcomeUnknownCode, vendor: vendor}
+		return r
 	}
 	if !s.infer {
-		return result{outcome: outcomeUnresolved}
+		r.outcome = outcomeUnresolved
+		return r
 	}
 	switch e, n := s.index.Infer(code); {
 	case n == 1 && e != nil:
-		return result{outcome: outcomeFound, vendor: e.Vendor, entry: e}
+		r.outcome, r.vendor, r.entry = outcomeFound, e.Vendor, e
 	case n > 1:
-		return result{outcome: outcomeAmbiguous}
+		r.outcome = outcomeAmbiguous
 	default:
-		return result{outcome: outcomeUnresolved}
+		r.outcome = outcomeUnresolved
 	}
+	return r
 }
 
 // vendorHint returns the vendor the record's hints name. answered is true
 // when a vendor attribute names something: the vendor, or nil for a name
-// the catalog does not have. A host that matches no pattern does not answer.
-func (s *state) vendorHint(attrs pcommon.Map, h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
+// the catalog does not have. A host that matches no pattern does not
+// answer. skipped is how many vendor attributes named nothing.
+func (s *state) vendorHint(attrs pcommon.Map, h *hints, sc *scratch) (v *catalog.Vendor, answered bool, skipped int) {
 	if s.hintByLen != nil {
-		return s.vendorHintScan(attrs, h, b)
+		return s.vendorHintScan(attrs, h, sc)
 	}
-	return s.vendorHintGet(attrs, h, b)
+	return s.vendorHintGet(attrs, h, sc)
 }
 
 // vendorHintScan is vendorHint with the record's (and span's) vendor and
 // host attributes read in one pass over each, instead of one Get per key.
-func (s *state) vendorHintScan(attrs pcommon.Map, h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
+func (s *state) vendorHintScan(attrs pcommon.Map, h *hints, sc *scratch) (*catalog.Vendor, bool, int) {
 	var rec, span mapHints
 	s.readHints(attrs, &rec)
 	spanRead := false
+	skipped := 0
 	if len(s.vendorKeys) > 0 {
-		if v, ok := s.nameOf(&rec, b); ok {
-			return v, true
+		v, ok, n := s.nameOf(&rec, sc)
+		skipped += n
+		if ok {
+			return v, true, skipped
 		}
 		if h.hasSpan {
 			s.readHints(h.span, &span)
 			spanRead = true
-			if v, ok := s.nameOf(&span, b); ok {
-				return v, true
+			v, ok, n = s.nameOf(&span, sc)
+			skipped += n
+			if ok {
+				return v, true, skipped
 			}
 		}
-		if v, ok := s.resourceByName(h, b); ok {
-			return v, true
+		v, ok, n = s.resourceByName(h, sc)
+		skipped += n
+		if ok {
+			return v, true, skipped
 		}
 	}
 	if len(s.hostKeys) > 0 {
-		if v, ok := s.hostOf(&rec, b); ok {
-			return v, true
+		if v, ok := s.hostOf(&rec, sc); ok {
+			return v, true, skipped
 		}
 		if h.hasSpan {
 			if !spanRead {
 				s.readHints(h.span, &span)
 			}
-			if v, ok := s.hostOf(&span, b); ok {
-				return v, true
+			if v, ok := s.hostOf(&span, sc); ok {
+				return v, true, skipped
 			}
 		}
-		if v, ok := s.resourceByHost(h, b); ok {
-			return v, true
+		if v, ok := s.resourceByHost(h, sc); ok {
+			return v, true, skipped
 		}
 	}
-	return nil, false
+	return nil, false, skipped
 }
 
 // maxHintKeys bounds how many vendor and host attributes, together, are
@@ -385,24 +410,25 @@ func (s *state) matchHint(out *mapHints, k string, v pcommon.Value) {
 }
 
 // nameOf is vendorByName over the values readHints read.
-func (s *state) nameOf(hv *mapHints, b *batchRecorder) (*catalog.Vendor, bool) {
+func (s *state) nameOf(hv *mapHints, sc *scratch) (*catalog.Vendor, bool, int) {
+	skipped := 0
 	for i := range s.vendorKeys {
 		if hv.set&(1<<i) == 0 {
 			continue
 		}
 		v := hv.vals[i]
 		if v.Type() != pcommon.ValueTypeStr || isBlank(v.Str()) {
-			b.stats.skipped[reasonNonVendorValue]++
+			skipped++
 			continue
 		}
-		vendor, _ := b.memo.vendorByName(s.index, v.Str())
-		return vendor, true
+		vendor, _ := sc.memo.vendorByName(s.index, v.Str())
+		return vendor, true, skipped
 	}
-	return nil, false
+	return nil, false, skipped
 }
 
 // hostOf is vendorByHost over the values readHints read.
-func (s *state) hostOf(hv *mapHints, b *batchRecorder) (*catalog.Vendor, bool) {
+func (s *state) hostOf(hv *mapHints, sc *scratch) (*catalog.Vendor, bool) {
 	for j := range s.hostKeys {
 		i := len(s.vendorKeys) + j
 		if hv.set&(1<<i) == 0 {
@@ -412,7 +438,7 @@ func (s *state) hostOf(hv *mapHints, b *batchRecorder) (*catalog.Vendor, bool) {
 		if v.Type() != pcommon.ValueTypeStr {
 			continue
 		}
-		if vendor, ok := b.memo.vendorByHost(s.index, v.Str()); ok {
+		if vendor, ok := sc.memo.vendorByHost(s.index, v.Str()); ok {
 			return vendor, true
 		}
 	}
@@ -420,55 +446,59 @@ func (s *state) hostOf(hv *mapHints, b *batchRecorder) (*catalog.Vendor, bool) {
 }
 
 // vendorHintGet is vendorHint with one Get per key.
-func (s *state) vendorHintGet(attrs pcommon.Map, h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
+func (s *state) vendorHintGet(attrs pcommon.Map, h *hints, sc *scratch) (*catalog.Vendor, bool, int) {
+	skipped := 0
 	if len(s.vendorKeys) > 0 {
-		if v, ok := s.vendorByName(attrs, b); ok {
-			return v, true
+		v, ok, n := s.vendorByName(attrs, sc)
+		skipped += n
+		if ok {
+			return v, true, skipped
 		}
 		if h.hasSpan {
-			if v, ok := s.vendorByName(h.span, b); ok {
-				return v, true
+			v, ok, n = s.vendorByName(h.span, sc)
+			skipped += n
+			if ok {
+				return v, true, skipped
 			}
 		}
-		if v, ok := s.resourceByName(h, b); ok {
-			return v, true
+		v, ok, n = s.resourceByName(h, sc)
+		skipped += n
+		if ok {
+			return v, true, skipped
 		}
 	}
 	if len(s.hostKeys) > 0 {
-		if v, ok := s.vendorByHost(attrs, b); ok {
-			return v, true
+		if v, ok := s.vendorByHost(attrs, sc); ok {
+			return v, true, skipped
 		}
 		if h.hasSpan {
-			if v, ok := s.vendorByHost(h.span, b); ok {
-				return v, true
+			if v, ok := s.vendorByHost(h.span, sc); ok {
+				return v, true, skipped
 			}
 		}
-		if v, ok := s.resourceByHost(h, b); ok {
-			return v, true
+		if v, ok := s.resourceByHost(h, sc); ok {
+			return v, true, skipped
 		}
 	}
-	return nil, false
+	return nil, false, skipped
 }
 
-// resourceByName is vendorByName of the resource, read once per resource.
-func (s *state) resourceByName(h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
-	a := &b.res.byName
+// resourceByName is vendorByName of the resource, read once per resource;
+// every record that falls back to it reports the values it skipped.
+func (s *state) resourceByName(h *hints, sc *scratch) (*catalog.Vendor, bool, int) {
+	a := &sc.res.byName
 	if !a.read {
-		before := b.stats.skipped[reasonNonVendorValue]
-		a.vendor, a.answered = s.vendorByName(h.resource, b)
-		a.skipped = b.stats.skipped[reasonNonVendorValue] - before
+		a.vendor, a.answered, a.skipped = s.vendorByName(h.resource, sc)
 		a.read = true
-		return a.vendor, a.answered
 	}
-	b.stats.skipped[reasonNonVendorValue] += a.skipped
-	return a.vendor, a.answered
+	return a.vendor, a.answered, a.skipped
 }
 
 // resourceByHost is vendorByHost of the resource, read once per resource.
-func (s *state) resourceByHost(h *hints, b *batchRecorder) (*catalog.Vendor, bool) {
-	a := &b.res.byHost
+func (s *state) resourceByHost(h *hints, sc *scratch) (*catalog.Vendor, bool) {
+	a := &sc.res.byHost
 	if !a.read {
-		a.vendor, a.answered = s.vendorByHost(h.resource, b)
+		a.vendor, a.answered = s.vendorByHost(h.resource, sc)
 		a.read = true
 	}
 	return a.vendor, a.answered
@@ -477,32 +507,32 @@ func (s *state) resourceByHost(h *hints, b *batchRecorder) (*catalog.Vendor, boo
 // vendorByName reads the vendor attributes of one map. A string naming a
 // catalog vendor (id or alias) answers with it; any other non-empty string
 // answers with nil (an unknown vendor). A value that is not a string, or an
-// empty one, names nothing: it is skipped and counted.
-func (s *state) vendorByName(m pcommon.Map, b *batchRecorder) (*catalog.Vendor, bool) {
+// empty one, names nothing: it is skipped and reported in skipped.
+func (s *state) vendorByName(m pcommon.Map, sc *scratch) (v *catalog.Vendor, answered bool, skipped int) {
 	for _, k := range s.vendorKeys {
-		v, ok := m.Get(k)
+		val, ok := m.Get(k)
 		if !ok {
 			continue
 		}
-		if v.Type() != pcommon.ValueTypeStr || isBlank(v.Str()) {
-			b.stats.skipped[reasonNonVendorValue]++
+		if val.Type() != pcommon.ValueTypeStr || isBlank(val.Str()) {
+			skipped++
 			continue
 		}
-		vendor, _ := b.memo.vendorByName(s.index, v.Str())
-		return vendor, true
+		vendor, _ := sc.memo.vendorByName(s.index, val.Str())
+		return vendor, true, skipped
 	}
-	return nil, false
+	return nil, false, skipped
 }
 
 // vendorByHost reads the host attributes of one map and answers with the
 // first whose host matches a catalog host pattern.
-func (s *state) vendorByHost(m pcommon.Map, b *batchRecorder) (*catalog.Vendor, bool) {
+func (s *state) vendorByHost(m pcommon.Map, sc *scratch) (*catalog.Vendor, bool) {
 	for _, k := range s.hostKeys {
 		v, ok := m.Get(k)
 		if !ok || v.Type() != pcommon.ValueTypeStr {
 			continue
 		}
-		if vendor, ok := b.memo.vendorByHost(s.index, v.Str()); ok {
+		if vendor, ok := sc.memo.vendorByHost(s.index, v.Str()); ok {
 			return vendor, true
 		}
 	}

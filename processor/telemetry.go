@@ -222,11 +222,24 @@ type batchRecorder struct {
 	sets   *metricSets
 	signal signal
 	stats  batchStats
-	// memo and res are not telemetry: they live for one batch (res for one
-	// resource of it) as the counts do, and the recorder is what every
-	// record's work is handed.
-	memo hintMemo
-	res  resourceHints
+}
+
+// count adds what resolving one record found to the batch's counts. It is
+// the one place a record's outcome is counted.
+func (b *batchRecorder) count(r *result) {
+	b.stats.skipped[reasonNonCodeValue] += int64(r.skippedCodes)
+	b.stats.skipped[reasonNonVendorValue] += int64(r.skippedVendors)
+	switch r.outcome {
+	case outcomeNone:
+		return
+	case outcomeUnknownCode:
+		b.countUnknown(r.vendor)
+	case outcomeUnknownVendor, outcomeUnresolved:
+		b.countUnknown(nil)
+	case outcomeAmbiguous:
+		b.stats.ambiguous++
+	}
+	b.countEnriched(r.vendor, r.category())
 }
 
 func (b *batchRecorder) countEnriched(v *catalog.Vendor, c catalog.Category) {

@@ -11,7 +11,7 @@ import (
 // ProcessTraces enriches span attributes and span-event attributes. Span
 // events fall back to their span, then the resource, for vendor hints.
 func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
-	var b batchRecorder
+	var b batch
 	st := p.newBatch(ctx, signalTraces, &b)
 	if st == nil {
 		return td, nil
@@ -21,7 +21,7 @@ func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
 		h := hints{resource: rs.Resource().Attributes()}
-		b.res = resourceHints{}
+		b.sc.res = resourceHints{}
 		sss := rs.ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
 			spans := sss.At(j).Spans()
@@ -43,7 +43,7 @@ func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace
 			}
 		}
 	}
-	b.flush()
+	b.rec.flush()
 	return td, nil
 }
 

@@ -28,9 +28,9 @@ func TestMain(m *testing.M) {
 func TestFactoryType(t *testing.T) {
 	f := NewFactory()
 	assert.Equal(t, "errorcatalog", f.Type().String())
-	assert.Equal(t, component.StabilityLevelBeta, f.TracesStability())
-	assert.Equal(t, component.StabilityLevelBeta, f.LogsStability())
-	assert.Equal(t, component.StabilityLevelBeta, f.MetricsStability())
+	assert.Equal(t, component.StabilityLevelAlpha, f.TracesStability())
+	assert.Equal(t, component.StabilityLevelAlpha, f.LogsStability())
+	assert.Equal(t, component.StabilityLevelAlpha, f.MetricsStability())
 }
 
 func TestCreateDefaultConfig(t *testing.T) {

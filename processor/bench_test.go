@@ -477,16 +477,16 @@ func floorImpl(f *floor) impl {
 	return impl{name: "floor", mutates: true, process: func(d batchData) { walk(d, floorVisitor{f}) }}
 }
 
-func processorImpl(name string, p *Processor) impl {
+func processorImpl(name string, p *catalogProcessor) impl {
 	ctx := context.Background()
 	return impl{name: name, mutates: true, process: func(d batchData) {
 		switch d.kind {
 		case 't':
-			_, _ = p.ProcessTraces(ctx, d.td)
+			_, _ = p.processTraces(ctx, d.td)
 		case 'l':
-			_, _ = p.ProcessLogs(ctx, d.ld)
+			_, _ = p.processLogs(ctx, d.ld)
 		default:
-			_, _ = p.ProcessMetrics(ctx, d.md)
+			_, _ = p.processMetrics(ctx, d.md)
 		}
 	}}
 }
@@ -747,14 +747,14 @@ const (
 
 // benchProcessor returns a processor with the default configuration over
 // the named catalog, its state built directly from the catalog.
-func benchProcessor(b *testing.B, name string) *Processor {
+func benchProcessor(b *testing.B, name string) *catalogProcessor {
 	b.Helper()
 	cat := benchCatalog(b, name)
 	cfg := config.Default()
 	// A real SDK meter provider, so a batch pays for recording its counts
 	// as it does in a collector.
 	tel := componenttest.NewTelemetry()
-	p, err := New(cfg, tel.NewTelemetrySettings())
+	p, err := newCatalogProcessor(cfg, tel.NewTelemetrySettings())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -844,7 +844,7 @@ func newFloorFor(b *testing.B, w workload) *floor {
 // checkSameOutput fails the benchmark unless errorcatalog and the floor
 // write the same attributes on w's records, and errorcatalog enriched every
 // record with a code: the floor is only a floor if it does the same work.
-func checkSameOutput(b *testing.B, w workload, p *Processor, f *floor) {
+func checkSameOutput(b *testing.B, w workload, p *catalogProcessor, f *floor) {
 	b.Helper()
 	got, want := buildBatch(w, 0), buildBatch(w, 0)
 	processorImpl("errorcatalog", p).process(got)
@@ -923,7 +923,7 @@ func BenchmarkFloor(b *testing.B) {
 func BenchmarkCatalogSize(b *testing.B) {
 	startGroup()
 	sizes := []string{catalogBuiltin, catalogWide, catalogDeep}
-	var procs []*Processor
+	var procs []*catalogProcessor
 	var ims []impl
 	for _, size := range sizes {
 		p := benchProcessor(b, size)

@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/errorcatalog/errorcatalogprocessor/config"
+	"github.com/errorcatalog/errorcatalogprocessor/internal/metadata"
 )
 
 // TestConcurrentSignals calls one processor from several goroutines at
@@ -37,7 +38,7 @@ func TestConcurrentSignals(t *testing.T) {
 						map[string]any{"zingle.error.code": 2601},
 						map[string]any{"error.code": "err_uid_not_found"},
 					)
-					out, err := p.ProcessTraces(ctx, td)
+					out, err := p.processTraces(ctx, td)
 					assert.NoError(t, err)
 					spans := out.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
 					assert.Equal(t, "authentication", str(spans.At(0).Attributes(), "error.catalog.category"))
@@ -47,7 +48,7 @@ func TestConcurrentSignals(t *testing.T) {
 						map[string]any{"error.code": -5, "error.vendor": "speakap"},
 						map[string]any{"error.code": 123456},
 					)
-					out, err := p.ProcessLogs(ctx, ld)
+					out, err := p.processLogs(ctx, ld)
 					assert.NoError(t, err)
 					attrs := logAttrs(out)
 					assert.Equal(t, "server", str(attrs[0], "error.catalog.category"))
@@ -56,7 +57,7 @@ func TestConcurrentSignals(t *testing.T) {
 					md := pmetric.NewMetrics()
 					dp := md.ResourceMetrics().AppendEmpty().ScopeMetrics().AppendEmpty().Metrics().AppendEmpty().SetEmptySum().DataPoints().AppendEmpty()
 					dp.Attributes().PutStr("error.code", "RECORD_NOT_FOUND")
-					out, err := p.ProcessMetrics(ctx, md)
+					out, err := p.processMetrics(ctx, md)
 					assert.NoError(t, err)
 					got := out.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0).Attributes()
 					assert.Equal(t, "fonedynamics", str(got, "error.catalog.vendor"))
@@ -73,6 +74,6 @@ func TestConcurrentSignals(t *testing.T) {
 		"category=server,signal=logs,vendor=speakap":            3 * batches,
 		"category=unknown,signal=logs,vendor=unknown":           3 * batches,
 		"category=not_found,signal=metrics,vendor=fonedynamics": 2 * batches,
-	}, counts(t, tel, MetricRecordsEnriched))
-	assert.Equal(t, map[string]int64{"vendor=unknown": 3 * batches}, counts(t, tel, MetricCodesUnknown))
+	}, counts(t, tel, metadata.MetricRecordsEnriched))
+	assert.Equal(t, map[string]int64{"vendor=unknown": 3 * batches}, counts(t, tel, metadata.MetricCodesUnknown))
 }

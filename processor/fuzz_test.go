@@ -33,7 +33,7 @@ const fuzzCatalogFile = "../testdata/catalogs/acme.yaml"
 
 // startFuzzProcessor starts a processor for the fuzz targets. Fuzz workers
 // are separate processes; one processor serves every input of a worker.
-func startFuzzProcessor(f *testing.F, cfg *config.Config) *Processor {
+func startFuzzProcessor(f *testing.F, cfg *config.Config) *catalogProcessor {
 	f.Helper()
 	if err := cfg.Validate(); err != nil {
 		f.Fatal(err)
@@ -85,7 +85,7 @@ func FuzzCodeOf(f *testing.F) {
 		f.Add(s.kind, s.i, s.d, s.s)
 	}
 	p := startFuzzProcessor(f, fuzzDefaultConfig())
-	ix := p.Index()
+	ix := p.currentIndex()
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, kind uint8, i int64, d float64, s string) {
 		ld := plog.NewLogs()
@@ -142,7 +142,7 @@ func FuzzCodeOf(f *testing.F) {
 		}
 
 		before := flat(attrs)
-		out, err := p.ProcessLogs(ctx, ld)
+		out, err := p.processLogs(ctx, ld)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +228,7 @@ func FuzzVendorResolution(f *testing.F) {
 	noInferCfg := fuzzDefaultConfig()
 	noInferCfg.InferVendor = false
 	noInfer := startFuzzProcessor(f, noInferCfg)
-	ix := withInfer.Index()
+	ix := withInfer.currentIndex()
 	hostKeys := config.DefaultHostAttributes()
 	codeKeys := []string{"error.code", "error.code", "zingle.error.code", "acme.error.code"}
 	ctx := context.Background()
@@ -299,13 +299,13 @@ func FuzzVendorResolution(f *testing.F) {
 		c, ok := codeOf(v)
 		before := flat(rec)
 		if event {
-			out, err := p.ProcessTraces(ctx, td)
+			out, err := p.processTraces(ctx, td)
 			if err != nil {
 				t.Fatal(err)
 			}
 			rec = out.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Events().At(0).Attributes()
 		} else {
-			out, err := p.ProcessLogs(ctx, ld)
+			out, err := p.processLogs(ctx, ld)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -584,7 +584,7 @@ func eachDataPoint(m pmetric.Metric, fn func(pcommon.Map)) {
 // fuzzTarget is one fuzzed processor configuration and what the checks
 // need to know of it.
 type fuzzTarget struct {
-	p        *Processor
+	p        *catalogProcessor
 	cfg      *config.Config
 	ix       *catalog.Index
 	codeKeys []config.CodeAttribute
@@ -594,7 +594,7 @@ type fuzzTarget struct {
 
 func newFuzzTarget(f *testing.F, cfg *config.Config) *fuzzTarget {
 	p := startFuzzProcessor(f, cfg)
-	ix := p.Index()
+	ix := p.currentIndex()
 	ft := &fuzzTarget{
 		p: p, cfg: cfg, ix: ix,
 		codeKeys: cfg.EffectiveCodeAttributes(ix.Vendors()),
@@ -707,7 +707,7 @@ func (ft *fuzzTarget) checkRecord(t *testing.T, i int, before, after fuzzRecord)
 	if before.isLog && ft.cfg.LogSeverity && name != "" {
 		lb, la := before.log, after.log
 		if sev := severities[severity]; lb.SeverityNumber() < plog.SeverityNumber(sev.Number()) {
-			if la.SeverityNumber() != plog.SeverityNumber(sev.Number()) || la.SeverityText() != severityTexts[sev] {
+			if la.SeverityNumber() != plog.SeverityNumber(sev.Number()) || la.SeverityText() != sev.Text() {
 				t.Fatalf("log %d: severity %v %q, want %s raised", i, la.SeverityNumber(), la.SeverityText(), severity)
 			}
 			la.SetSeverityNumber(lb.SeverityNumber())
@@ -778,7 +778,7 @@ func FuzzProcess(f *testing.F) {
 			}
 			before := ptrace.NewTraces()
 			td.CopyTo(before)
-			out, err := ft.p.ProcessTraces(ctx, td)
+			out, err := ft.p.processTraces(ctx, td)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -803,7 +803,7 @@ func FuzzProcess(f *testing.F) {
 			}
 			before := plog.NewLogs()
 			ld.CopyTo(before)
-			out, err := ft.p.ProcessLogs(ctx, ld)
+			out, err := ft.p.processLogs(ctx, ld)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -828,7 +828,7 @@ func FuzzProcess(f *testing.F) {
 			}
 			before := pmetric.NewMetrics()
 			md.CopyTo(before)
-			out, err := ft.p.ProcessMetrics(ctx, md)
+			out, err := ft.p.processMetrics(ctx, md)
 			if err != nil {
 				t.Fatal(err)
 			}

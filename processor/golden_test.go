@@ -48,7 +48,7 @@ func TestGolden(t *testing.T) {
 			if in := filepath.Join(dir, "input-traces.yaml"); exists(in) {
 				td, err := golden.ReadTraces(in)
 				require.NoError(t, err)
-				got, err := p.ProcessTraces(ctx, td)
+				got, err := p.processTraces(ctx, td)
 				require.NoError(t, err)
 				want := filepath.Join(dir, "expected-traces.yaml")
 				// require.NoError(t, golden.WriteTraces(t, want, got))
@@ -61,7 +61,7 @@ func TestGolden(t *testing.T) {
 			if in := filepath.Join(dir, "input-logs.yaml"); exists(in) {
 				ld, err := golden.ReadLogs(in)
 				require.NoError(t, err)
-				got, err := p.ProcessLogs(ctx, ld)
+				got, err := p.processLogs(ctx, ld)
 				require.NoError(t, err)
 				want := filepath.Join(dir, "expected-logs.yaml")
 				// require.NoError(t, golden.WriteLogs(t, want, got))
@@ -74,7 +74,7 @@ func TestGolden(t *testing.T) {
 			if in := filepath.Join(dir, "input-metrics.yaml"); exists(in) {
 				md, err := golden.ReadMetrics(in)
 				require.NoError(t, err)
-				got, err := p.ProcessMetrics(ctx, md)
+				got, err := p.processMetrics(ctx, md)
 				require.NoError(t, err)
 				want := filepath.Join(dir, "expected-metrics.yaml")
 				// require.NoError(t, golden.WriteMetrics(t, want, got, golden.SkipMetricTimestampNormalization()))
@@ -90,7 +90,7 @@ func TestGolden(t *testing.T) {
 
 // newGoldenProcessor starts a processor with the scenario's configuration:
 // the defaults, overlaid with dir/config.yaml when present.
-func newGoldenProcessor(t *testing.T, dir string) *Processor {
+func newGoldenProcessor(t *testing.T, dir string) *catalogProcessor {
 	t.Helper()
 	cfg := config.Default()
 	if f := filepath.Join(dir, "config.yaml"); exists(f) {
@@ -102,10 +102,10 @@ func newGoldenProcessor(t *testing.T, dir string) *Processor {
 		}
 	}
 	require.NoError(t, cfg.Validate())
-	p, err := New(cfg, componenttest.NewNopTelemetrySettings())
+	p, err := newCatalogProcessor(cfg, componenttest.NewNopTelemetrySettings())
 	require.NoError(t, err)
-	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
+	require.NoError(t, p.start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, p.shutdown(context.Background())) })
 	return p
 }
 

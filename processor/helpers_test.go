@@ -18,12 +18,12 @@ import (
 
 // startProcessor returns a started processor for cfg, shut down when the
 // test ends.
-func startProcessor(t testing.TB, cfg *config.Config, set component.TelemetrySettings) *Processor {
+func startProcessor(t testing.TB, cfg *config.Config, set component.TelemetrySettings) *catalogProcessor {
 	t.Helper()
-	p, err := New(cfg, set)
+	p, err := newCatalogProcessor(cfg, set)
 	require.NoError(t, err)
-	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
-	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
+	require.NoError(t, p.start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, p.shutdown(context.Background())) })
 	return p
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 	"github.com/errorcatalog/errorcatalogprocessor/config"
+	"github.com/errorcatalog/errorcatalogprocessor/internal/metadata"
 )
 
 // TestBatchMemoMatchesSingleRecords checks that what a batch remembers
@@ -38,7 +39,7 @@ func TestBatchMemoMatchesSingleRecords(t *testing.T) {
 		ld := randomLogs(rng)
 		got := plog.NewLogs()
 		ld.CopyTo(got)
-		_, err := pw.ProcessLogs(ctx, got)
+		_, err := pw.processLogs(ctx, got)
 		require.NoError(t, err)
 
 		want := plog.NewLogs()
@@ -49,7 +50,7 @@ func TestBatchMemoMatchesSingleRecords(t *testing.T) {
 					orl := one.ResourceLogs().AppendEmpty()
 					rl.Resource().CopyTo(orl.Resource())
 					lr.CopyTo(orl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty())
-					_, err := ps.ProcessLogs(ctx, one)
+					_, err := ps.processLogs(ctx, one)
 					require.NoError(t, err)
 					one.ResourceLogs().MoveAndAppendTo(want.ResourceLogs())
 				}
@@ -60,7 +61,7 @@ func TestBatchMemoMatchesSingleRecords(t *testing.T) {
 		td := randomTraces(rng)
 		gotT := ptrace.NewTraces()
 		td.CopyTo(gotT)
-		_, err = pw.ProcessTraces(ctx, gotT)
+		_, err = pw.processTraces(ctx, gotT)
 		require.NoError(t, err)
 		wantT := ptrace.NewTraces()
 		for _, rs := range td.ResourceSpans().All() {
@@ -70,7 +71,7 @@ func TestBatchMemoMatchesSingleRecords(t *testing.T) {
 					ors := one.ResourceSpans().AppendEmpty()
 					rs.Resource().CopyTo(ors.Resource())
 					sp.CopyTo(ors.ScopeSpans().AppendEmpty().Spans().AppendEmpty())
-					_, err := ps.ProcessTraces(ctx, one)
+					_, err := ps.processTraces(ctx, one)
 					require.NoError(t, err)
 					one.ResourceSpans().MoveAndAppendTo(wantT.ResourceSpans())
 				}
@@ -78,10 +79,10 @@ func TestBatchMemoMatchesSingleRecords(t *testing.T) {
 		}
 		require.Equal(t, spanAttrsRaw(wantT), spanAttrsRaw(gotT))
 	}
-	for _, name := range []string{MetricRecordsEnriched, MetricCodesUnknown, MetricCodesAmbiguous, MetricValuesSkipped} {
+	for _, name := range []string{metadata.MetricRecordsEnriched, metadata.MetricCodesUnknown, metadata.MetricCodesAmbiguous, metadata.MetricValuesSkipped} {
 		require.Equal(t, counts(t, single, name), counts(t, whole, name), name)
 	}
-	require.NotEmpty(t, counts(t, whole, MetricValuesSkipped), "no value was skipped")
+	require.NotEmpty(t, counts(t, whole, metadata.MetricValuesSkipped), "no value was skipped")
 }
 
 // hintValues are the vendor names, hosts and codes random records draw

@@ -21,6 +21,7 @@ import (
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 	"github.com/errorcatalog/errorcatalogprocessor/config"
+	"github.com/errorcatalog/errorcatalogprocessor/internal/metadata"
 )
 
 // attr is one attribute of a record as it arrives on the wire: keys may
@@ -409,7 +410,7 @@ func TestBadTelemetryMatrix(t *testing.T) {
 			rl := ld.ResourceLogs().AppendEmpty()
 			res.CopyTo(rl.Resource().Attributes())
 			rec.CopyTo(rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Attributes())
-			ld, err := p.ProcessLogs(ctx, ld)
+			ld, err := p.processLogs(ctx, ld)
 			require.NoError(t, err)
 			require.Equal(t, 1, ld.LogRecordCount())
 			checkRecord(t, "log record", before, logAttrs(ld)[0], tc.want)
@@ -422,7 +423,7 @@ func TestBadTelemetryMatrix(t *testing.T) {
 			rec.CopyTo(spans.AppendEmpty().Attributes())
 			// A span without attributes, whose one event is the record.
 			rec.CopyTo(spans.AppendEmpty().Events().AppendEmpty().Attributes())
-			td, err = p.ProcessTraces(ctx, td)
+			td, err = p.processTraces(ctx, td)
 			require.NoError(t, err)
 			require.Equal(t, 2, td.SpanCount())
 			spans = td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
@@ -435,7 +436,7 @@ func TestBadTelemetryMatrix(t *testing.T) {
 			rm := md.ResourceMetrics().AppendEmpty()
 			res.CopyTo(rm.Resource().Attributes())
 			rec.CopyTo(rm.ScopeMetrics().AppendEmpty().Metrics().AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty().Attributes())
-			md, err = p.ProcessMetrics(ctx, md)
+			md, err = p.processMetrics(ctx, md)
 			require.NoError(t, err)
 			require.Equal(t, 1, md.DataPointCount())
 			dp := md.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Gauge().DataPoints().At(0)
@@ -443,21 +444,21 @@ func TestBadTelemetryMatrix(t *testing.T) {
 
 			// Four records: a log record, a span, a span event, a data point.
 			const records = 4
-			skipped := counts(t, tel, MetricValuesSkipped)
+			skipped := counts(t, tel, metadata.MetricValuesSkipped)
 			assert.Equal(t, records*tc.skippedCode, skipped["reason=non_code_value"], "non-code values skipped")
 			assert.Equal(t, records*tc.skippedVendor, skipped["reason=non_vendor_value"], "non-vendor values skipped")
 			var enriched int64
-			for _, n := range counts(t, tel, MetricRecordsEnriched) {
+			for _, n := range counts(t, tel, metadata.MetricRecordsEnriched) {
 				enriched += n
 			}
 			if tc.want == nil {
 				assert.Zero(t, enriched, "records enriched")
-				assert.Empty(t, counts(t, tel, MetricCodesUnknown))
+				assert.Empty(t, counts(t, tel, metadata.MetricCodesUnknown))
 				return
 			}
 			assert.Equal(t, int64(records), enriched, "records enriched")
 			var unknown int64
-			for _, n := range counts(t, tel, MetricCodesUnknown) {
+			for _, n := range counts(t, tel, metadata.MetricCodesUnknown) {
 				unknown += n
 			}
 			if tc.want["error.catalog.code"] == nil {
@@ -511,7 +512,7 @@ func TestCardinalityBoundedByCatalog(t *testing.T) {
 	cfg := config.Default()
 	cfg.Output.Description = true
 	p := startProcessor(t, cfg, tel.NewTelemetrySettings())
-	allowed := catalogValues(config.DefaultPrefix, p.Index())
+	allowed := catalogValues(config.DefaultPrefix, p.currentIndex())
 
 	rng := rand.New(rand.NewPCG(7, 11))
 	// Random bytes after a letter: never blank, so every record holds a
@@ -555,7 +556,7 @@ func TestCardinalityBoundedByCatalog(t *testing.T) {
 			m.PutStr("server.address", hosts[rng.IntN(len(hosts))])
 		}
 	}
-	out, err := p.ProcessLogs(context.Background(), ld)
+	out, err := p.processLogs(context.Background(), ld)
 	require.NoError(t, err)
 	require.Equal(t, records, out.LogRecordCount())
 	distinct := map[string]map[any]bool{}
@@ -578,20 +579,20 @@ func TestCardinalityBoundedByCatalog(t *testing.T) {
 
 	// The processor's metrics: vendor labels are catalog ids or "unknown".
 	ids := map[string]bool{noVendor: true}
-	for _, v := range p.Index().Vendors() {
+	for _, v := range p.currentIndex().Vendors() {
 		ids[v.ID] = true
 	}
 	var enriched int64
-	for set, n := range counts(t, tel, MetricRecordsEnriched) {
+	for set, n := range counts(t, tel, metadata.MetricRecordsEnriched) {
 		vendor := labelOf(set, "vendor")
 		require.True(t, ids[vendor], "vendor label %q", vendor)
 		enriched += n
 	}
 	require.Equal(t, int64(records), enriched)
-	for set := range counts(t, tel, MetricCodesUnknown) {
+	for set := range counts(t, tel, metadata.MetricCodesUnknown) {
 		require.True(t, ids[labelOf(set, "vendor")], "vendor label in %q", set)
 	}
-	require.LessOrEqual(t, len(counts(t, tel, MetricRecordsEnriched)), (len(ids))*len(catalog.Categories()))
+	require.LessOrEqual(t, len(counts(t, tel, metadata.MetricRecordsEnriched)), (len(ids))*len(catalog.Categories()))
 }
 
 // labelOf returns the value of label in an encoded attribute set
@@ -650,13 +651,13 @@ func TestBoundedMemoryPerRecord(t *testing.T) {
 	}
 	first := perRecord(func() {
 		for _, ld := range lds {
-			_, err := p.ProcessLogs(ctx, ld)
+			_, err := p.processLogs(ctx, ld)
 			require.NoError(t, err)
 		}
 	})
 	process := func() {
 		for _, ld := range lds {
-			_, err := p.ProcessLogs(ctx, ld)
+			_, err := p.processLogs(ctx, ld)
 			require.NoError(t, err)
 		}
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 )
 
-// ProcessLogs enriches log-record attributes.
-func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
+// processLogs enriches log-record attributes.
+func (p *catalogProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
 	var b batch
 	st := p.newBatch(ctx, signalLogs, &b)
 	if st == nil {
@@ -37,22 +37,13 @@ func (p *Processor) ProcessLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 	return ld, nil
 }
 
-// severityTexts are the OpenTelemetry short names of the severities'
-// SeverityNumbers (INFO 9, WARN 13, ERROR 17, FATAL 21).
-var severityTexts = [...]string{
-	catalog.SeverityInfo:     "INFO",
-	catalog.SeverityWarning:  "WARN",
-	catalog.SeverityError:    "ERROR",
-	catalog.SeverityCritical: "FATAL",
-}
-
 // raiseSeverity raises the record's SeverityNumber and SeverityText to the
 // entry's severity when the record's is lower; it never lowers one.
 func raiseSeverity(lr plog.LogRecord, s catalog.Severity) {
 	n := plog.SeverityNumber(s.Number())
-	if int(s) >= len(severityTexts) || lr.SeverityNumber() >= n {
+	if n == plog.SeverityNumberUnspecified || lr.SeverityNumber() >= n {
 		return
 	}
 	lr.SetSeverityNumber(n)
-	lr.SetSeverityText(severityTexts[s])
+	lr.SetSeverityText(s.Text())
 }

@@ -6,9 +6,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
 
-// ProcessMetrics enriches the data-point attributes of every metric type:
+// processMetrics enriches the data-point attributes of every metric type:
 // gauge, sum, histogram, exponential histogram and summary.
-func (p *Processor) ProcessMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
+func (p *catalogProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) (pmetric.Metrics, error) {
 	var b batch
 	st := p.newBatch(ctx, signalMetrics, &b)
 	if st == nil {

@@ -1,6 +1,7 @@
 // Package processor is the enrichment of the errorcatalog processor: it
 // walks traces, logs and metrics, reads codes, resolves vendors against the
 // catalog, writes the entry's attributes, and reports its own telemetry.
+// Its one export is NewFactory; everything else is the machinery behind it.
 package processor // import "github.com/errorcatalog/errorcatalogprocessor/processor"
 
 import (
@@ -17,23 +18,29 @@ import (
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 	"github.com/errorcatalog/errorcatalogprocessor/config"
+	"github.com/errorcatalog/errorcatalogprocessor/internal/reload"
 )
 
-// Processor enriches telemetry with catalog entries. Its Process methods
-// are safe for concurrent use; the catalog is swapped atomically on reload.
-type Processor struct {
+// catalogProcessor enriches telemetry with catalog entries. One serves
+// every pipeline and signal that names the same component configuration:
+// one catalog, one index, one reloader, one set of instruments. Its
+// process methods are safe for concurrent use; the catalog is swapped
+// atomically on reload.
+type catalogProcessor struct {
 	cfg    *config.Config
 	logger *zap.Logger
 	tel    *telemetry
 
 	state atomic.Pointer[state]
 
-	mu       sync.Mutex // guards reloader across Start and Shutdown
-	reloader *reloader
+	mu       sync.Mutex // guards running and reloader
+	running  int        // pipelines started and not yet shut down
+	reloader *reload.Reloader[*state]
 }
 
-// New returns a processor for cfg. The catalog is loaded by Start.
-func New(cfg *config.Config, set component.TelemetrySettings) (*Processor, error) {
+// newCatalogProcessor returns a processor for cfg. The catalog is loaded
+// by start.
+func newCatalogProcessor(cfg *config.Config, set component.TelemetrySettings) (*catalogProcessor, error) {
 	if cfg == nil {
 		return nil, errors.New("errorcatalog: nil configuration")
 	}
@@ -45,51 +52,94 @@ func New(cfg *config.Config, set component.TelemetrySettings) (*Processor, error
 	if logger == nil {
 		logger = zap.NewNop()
 	}
-	return &Processor{cfg: cfg, logger: logger, tel: tel}, nil
+	return &catalogProcessor{cfg: cfg, logger: logger, tel: tel}, nil
 }
 
-// Start loads the catalog and, when catalogs.reload_interval is positive
-// and files are configured, starts re-reading the files.
-func (p *Processor) Start(ctx context.Context, _ component.Host) error {
+// start is called once by each pipeline that uses the processor. The first
+// loads the catalog and, when catalogs.reload_interval is positive and
+// files are configured, starts re-reading the files; later ones share what
+// the first loaded.
+func (p *catalogProcessor) start(ctx context.Context, _ component.Host) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.running > 0 {
+		p.running++
+		return nil
+	}
 	// The fingerprint is taken before loading: a file changed in between
 	// only makes the first tick load it again.
-	fp, _ := fingerprint(p.cfg.Catalogs.Files)
-	cat, err := p.cfg.LoadCatalog()
-	if err != nil {
-		return fmt.Errorf("errorcatalog: %w", err)
-	}
-	st, err := newState(p.cfg, cat)
+	fp, _ := reload.Fingerprint(p.cfg.Catalogs.Files)
+	st, err := p.loadState()
 	if err != nil {
 		return fmt.Errorf("errorcatalog: %w", err)
 	}
 	p.state.Store(st)
 	p.tel.recordEntries(ctx, st.entries)
-
 	if p.cfg.Catalogs.ReloadInterval > 0 && len(p.cfg.Catalogs.Files) > 0 {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if p.reloader == nil {
-			p.reloader = startReloader(p, fp)
-		}
+		p.reloader = reload.Start(reload.Settings[*state]{
+			Paths:     p.cfg.Catalogs.Files,
+			Interval:  p.cfg.Catalogs.ReloadInterval,
+			Parse:     p.loadState,
+			OnReload:  p.reloaded,
+			OnFailure: p.reloadFailed,
+		}, fp)
 	}
+	p.running = 1
 	return nil
 }
 
-// Shutdown stops re-reading catalog files and waits until the reload
-// goroutine has returned.
-func (p *Processor) Shutdown(context.Context) error {
+// shutdown is called once by each pipeline that started the processor. The
+// last one stops re-reading catalog files and waits until the reload
+// goroutine has returned. Calls beyond the starts do nothing.
+func (p *catalogProcessor) shutdown(context.Context) error {
 	p.mu.Lock()
-	r := p.reloader
-	p.reloader = nil
-	p.mu.Unlock()
-	if r != nil {
-		r.stop()
+	defer p.mu.Unlock()
+	if p.running == 0 {
+		return nil
+	}
+	p.running--
+	if p.running == 0 && p.reloader != nil {
+		p.reloader.Stop()
+		p.reloader = nil
 	}
 	return nil
 }
 
-// Index returns the lookup index of the catalog in use, nil before Start.
-func (p *Processor) Index() *catalog.Index {
+// loadState loads the configured catalogs and builds the state the hot
+// path reads.
+func (p *catalogProcessor) loadState() (*state, error) {
+	cat, err := p.cfg.LoadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	return newState(p.cfg, cat)
+}
+
+// reloaded swaps in the state built from changed catalog files. It logs
+// before counting: whoever sees the counter move finds the log line that
+// explains it.
+func (p *catalogProcessor) reloaded(st *state) {
+	p.state.Store(st)
+	p.logger.Info("Catalog reloaded",
+		zap.Strings("files", p.cfg.Catalogs.Files),
+		zap.Int("vendors", len(st.index.Vendors())),
+		zap.Int("entries", st.entries))
+	ctx := context.Background()
+	p.tel.recordEntries(ctx, st.entries)
+	p.tel.recordReload(ctx, true)
+}
+
+// reloadFailed keeps the state in use when changed catalog files do not
+// load.
+func (p *catalogProcessor) reloadFailed(err error) {
+	p.logger.Warn("Catalog reload failed; keeping the last good catalog",
+		zap.Strings("files", p.cfg.Catalogs.Files), zap.Error(err))
+	p.tel.recordReload(context.Background(), false)
+}
+
+// currentIndex returns the lookup index of the catalog in use, nil before
+// the first start.
+func (p *catalogProcessor) currentIndex() *catalog.Index {
 	if st := p.state.Load(); st != nil {
 		return st.index
 	}
@@ -101,7 +151,7 @@ func (p *Processor) Index() *catalog.Index {
 // the batch then passes untouched. b is filled in place: the recorder is a
 // few hundred bytes, and returning it by value would copy it for every
 // batch, which shows in the cost of small batches.
-func (p *Processor) newBatch(ctx context.Context, sig signal, b *batch) *state {
+func (p *catalogProcessor) newBatch(ctx context.Context, sig signal, b *batch) *state {
 	st := p.state.Load()
 	if st == nil {
 		return nil

@@ -35,7 +35,7 @@ const trafficRecords = 40
 // It records how long each batch took.
 type stormTraffic struct {
 	t    *testing.T
-	p    *Processor
+	p    *catalogProcessor
 	stop chan struct{}
 	wg   sync.WaitGroup
 
@@ -47,7 +47,7 @@ type stormTraffic struct {
 	latencies []time.Duration
 }
 
-func startStormTraffic(t *testing.T, p *Processor, goroutines int) *stormTraffic {
+func startStormTraffic(t *testing.T, p *catalogProcessor, goroutines int) *stormTraffic {
 	s := &stormTraffic{t: t, p: p, stop: make(chan struct{})}
 	for g := range goroutines {
 		s.wg.Add(1)
@@ -84,7 +84,7 @@ func (s *stormTraffic) send(sig int) time.Duration {
 			spans.AppendEmpty().Attributes().PutInt("reloadco.error.code", 1)
 		}
 		start := time.Now()
-		out, err := s.p.ProcessTraces(ctx, td)
+		out, err := s.p.processTraces(ctx, td)
 		d = time.Since(start)
 		if err != nil {
 			s.lost.Add(trafficRecords)
@@ -100,7 +100,7 @@ func (s *stormTraffic) send(sig int) time.Duration {
 			lrs.AppendEmpty().Attributes().PutStr("error.code", "1")
 		}
 		start := time.Now()
-		out, err := s.p.ProcessLogs(ctx, ld)
+		out, err := s.p.processLogs(ctx, ld)
 		d = time.Since(start)
 		if err != nil {
 			s.lost.Add(trafficRecords)
@@ -116,7 +116,7 @@ func (s *stormTraffic) send(sig int) time.Duration {
 			dps.AppendEmpty().Attributes().PutDouble("reloadco.error.code", 1)
 		}
 		start := time.Now()
-		out, err := s.p.ProcessMetrics(ctx, md)
+		out, err := s.p.processMetrics(ctx, md)
 		d = time.Since(start)
 		if err != nil {
 			s.lost.Add(trafficRecords)
@@ -378,7 +378,7 @@ func TestReloadHostileFiles(t *testing.T) {
 			f.stopFlow()
 
 			done := make(chan error, 1)
-			go func() { done <- f.p.Shutdown(context.Background()) }()
+			go func() { done <- f.p.shutdown(context.Background()) }()
 			select {
 			case err := <-done:
 				require.NoError(t, err)
@@ -401,17 +401,17 @@ func TestShutdownWhileReloading(t *testing.T) {
 	cfg.Catalogs.Builtin = false
 	cfg.Catalogs.Files = []string{path}
 	cfg.Catalogs.ReloadInterval = time.Millisecond
-	p, err := New(cfg, componenttest.NewNopTelemetrySettings())
+	p, err := newCatalogProcessor(cfg, componenttest.NewNopTelemetrySettings())
 	require.NoError(t, err)
-	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(t, p.start(context.Background(), componenttest.NewNopHost()))
 	for v := 2; v <= 6; v++ {
 		atomicRename(t, path, catalogV(v, 5000))
 		time.Sleep(time.Duration(v) * time.Millisecond)
-		require.NoError(t, p.Shutdown(context.Background()))
-		require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+		require.NoError(t, p.shutdown(context.Background()))
+		require.NoError(t, p.start(context.Background(), componenttest.NewNopHost()))
 	}
-	require.NoError(t, p.Shutdown(context.Background()))
-	ld, err := p.ProcessLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1}))
+	require.NoError(t, p.shutdown(context.Background()))
+	ld, err := p.processLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1}))
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(str(logAttrs(ld)[0], "error.catalog.name"), "One v"))
 }
@@ -430,16 +430,16 @@ func TestStartRefusesBadCatalog(t *testing.T) {
 	cfg.Catalogs.ReloadInterval = time.Millisecond
 	require.Error(t, cfg.Validate())
 
-	p, err := New(cfg, componenttest.NewNopTelemetrySettings())
+	p, err := newCatalogProcessor(cfg, componenttest.NewNopTelemetrySettings())
 	require.NoError(t, err)
-	err = p.Start(context.Background(), componenttest.NewNopHost())
+	err = p.start(context.Background(), componenttest.NewNopHost())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), bad+":11: entry 1: unknown category \"not-a-category\"")
-	assert.Nil(t, p.Index(), "no catalog in use")
-	ld, err := p.ProcessLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1, "zingle.error.code": 2601}))
+	assert.Nil(t, p.currentIndex(), "no catalog in use")
+	ld, err := p.processLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1, "zingle.error.code": 2601}))
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"reloadco.error.code": int64(1), "zingle.error.code": int64(2601)}, logAttrs(ld)[0].AsRaw())
-	require.NoError(t, p.Shutdown(context.Background()))
+	require.NoError(t, p.shutdown(context.Background()))
 }
 
 // blockingCore is a zap core that holds the goroutine logging a message

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/errorcatalog/errorcatalogprocessor/config"
+	"github.com/errorcatalog/errorcatalogprocessor/internal/metadata"
 )
 
 // reloadInterval is short so the tests see several ticks per change.
@@ -137,7 +138,7 @@ type reloadFixture struct {
 	path string
 	tel  *componenttest.Telemetry
 	logs *observer.ObservedLogs
-	p    *Processor
+	p    *catalogProcessor
 
 	stop    chan struct{}
 	wg      sync.WaitGroup
@@ -197,7 +198,7 @@ func (f *reloadFixture) sendBatch() {
 	for i := range records {
 		records[i] = map[string]any{"reloadco.error.code": 1}
 	}
-	ld, err := f.p.ProcessLogs(context.Background(), logsWith(records...))
+	ld, err := f.p.processLogs(context.Background(), logsWith(records...))
 	if err != nil {
 		f.lost.Add(1)
 		return
@@ -220,7 +221,7 @@ func (f *reloadFixture) sendBatch() {
 
 // name returns the name code 1 is enriched with now.
 func (f *reloadFixture) name() string {
-	ld, err := f.p.ProcessLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1}))
+	ld, err := f.p.processLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1}))
 	require.NoError(f.t, err)
 	return str(logAttrs(ld)[0], "error.catalog.name")
 }
@@ -232,7 +233,7 @@ func (f *reloadFixture) waitName(want string) {
 }
 
 func (f *reloadFixture) reloads() (success, failure int64) {
-	c := counts(f.t, f.tel, MetricCatalogReloads)
+	c := counts(f.t, f.tel, metadata.MetricCatalogReloads)
 	return c["result=success"], c["result=failure"]
 }
 
@@ -243,7 +244,7 @@ func (f *reloadFixture) waitFailures(n int64) {
 }
 
 func (f *reloadFixture) entries() int64 {
-	return counts(f.t, f.tel, MetricCatalogEntries)[""]
+	return counts(f.t, f.tel, metadata.MetricCatalogEntries)[""]
 }
 
 // TestReloadUnderTraffic changes the catalog file, each way deployments
@@ -355,10 +356,10 @@ func TestReloadKeepsConfigValid(t *testing.T) {
 	renamed := strings.Replace(string(catalogV(2, 0)), "id: reloadco", "id: othervendor", 1)
 	atomicRename(t, path, []byte(renamed))
 	require.Eventually(t, func() bool {
-		return counts(t, tel, MetricCatalogReloads)["result=failure"] == 1
+		return counts(t, tel, metadata.MetricCatalogReloads)["result=failure"] == 1
 	}, waitFor, time.Millisecond)
 
-	ld, err := p.ProcessLogs(context.Background(), logsWith(map[string]any{"rc.code": 1}))
+	ld, err := p.processLogs(context.Background(), logsWith(map[string]any{"rc.code": 1}))
 	require.NoError(t, err)
 	assert.Equal(t, "One v1", str(logAttrs(ld)[0], "error.catalog.name"))
 }
@@ -375,7 +376,7 @@ func TestNoReloadWithoutInterval(t *testing.T) {
 
 	atomicRename(t, path, catalogV(2, 0))
 	time.Sleep(20 * reloadInterval)
-	ld, err := p.ProcessLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1}))
+	ld, err := p.processLogs(context.Background(), logsWith(map[string]any{"reloadco.error.code": 1}))
 	require.NoError(t, err)
 	assert.Equal(t, "One v1", str(logAttrs(ld)[0], "error.catalog.name"))
 }
@@ -390,10 +391,10 @@ func TestShutdownStopsReload(t *testing.T) {
 	cfg := config.Default()
 	cfg.Catalogs.Files = []string{path}
 	cfg.Catalogs.ReloadInterval = time.Millisecond
-	p, err := New(cfg, componenttest.NewNopTelemetrySettings())
+	p, err := newCatalogProcessor(cfg, componenttest.NewNopTelemetrySettings())
 	require.NoError(t, err)
-	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(t, p.start(context.Background(), componenttest.NewNopHost()))
 	time.Sleep(5 * time.Millisecond)
-	require.NoError(t, p.Shutdown(context.Background()))
-	require.NoError(t, p.Shutdown(context.Background()))
+	require.NoError(t, p.shutdown(context.Background()))
+	require.NoError(t, p.shutdown(context.Background()))
 }

@@ -244,7 +244,7 @@ func TestHostileValues(t *testing.T) {
 			before := pcommon.NewMap()
 			in.CopyTo(before)
 
-			out, err := p.ProcessLogs(context.Background(), ld)
+			out, err := p.processLogs(context.Background(), ld)
 			require.NoError(t, err)
 			require.Equal(t, 1, out.LogRecordCount())
 			got := logAttrs(out)[0].AsRaw()
@@ -272,14 +272,14 @@ func zingle2601() map[string]any {
 // TestBeforeStart checks that data passes untouched through a processor
 // whose catalog is not loaded yet.
 func TestBeforeStart(t *testing.T) {
-	p, err := New(config.Default(), componenttest.NewNopTelemetrySettings())
+	p, err := newCatalogProcessor(config.Default(), componenttest.NewNopTelemetrySettings())
 	require.NoError(t, err)
 	ld := logsWith(map[string]any{"zingle.error.code": 2601})
-	out, err := p.ProcessLogs(context.Background(), ld)
+	out, err := p.processLogs(context.Background(), ld)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"zingle.error.code": int64(2601)}, logAttrs(out)[0].AsRaw())
-	assert.Nil(t, p.Index())
-	require.NoError(t, p.Shutdown(context.Background()))
+	assert.Nil(t, p.currentIndex())
+	require.NoError(t, p.shutdown(context.Background()))
 }
 
 // TestNoAllocationWithoutCode checks the hot path's promise: a record
@@ -296,7 +296,7 @@ func TestNoAllocationWithoutCode(t *testing.T) {
 		)
 		ctx := context.Background()
 		allocs := testing.AllocsPerRun(100, func() {
-			_, _ = p.ProcessLogs(ctx, ld)
+			_, _ = p.processLogs(ctx, ld)
 		})
 		assert.Zero(t, allocs, "code attributes %v", keys)
 	}

@@ -9,21 +9,11 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+	"github.com/errorcatalog/errorcatalogprocessor/internal/metadata"
 )
 
 // scopeName is the instrumentation scope of the processor's own metrics.
-const scopeName = "github.com/errorcatalog/errorcatalogprocessor"
-
-// Names of the processor's own metrics, as published for dashboards and
-// alerts.
-const (
-	MetricRecordsEnriched = "otelcol_errorcatalog_records_enriched"
-	MetricCodesUnknown    = "otelcol_errorcatalog_codes_unknown"
-	MetricCodesAmbiguous  = "otelcol_errorcatalog_codes_ambiguous"
-	MetricValuesSkipped   = "otelcol_errorcatalog_values_skipped"
-	MetricCatalogReloads  = "otelcol_errorcatalog_catalog_reloads"
-	MetricCatalogEntries  = "otelcol_errorcatalog_catalog_entries"
-)
+const scopeName = metadata.ScopeName
 
 // noVendor is the vendor label of counts for codes no catalog vendor was
 // resolved for. Label values come from the catalog or from this constant,
@@ -80,27 +70,27 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 	m := mp.Meter(scopeName)
 	t := &telemetry{}
 	var err, e error
-	t.enriched, e = m.Int64Counter(MetricRecordsEnriched,
+	t.enriched, e = m.Int64Counter(metadata.MetricRecordsEnriched,
 		metric.WithDescription("Records that carried a code value and were enriched, by resolved vendor and category."),
 		metric.WithUnit("{record}"))
 	err = errors.Join(err, e)
-	t.unknown, e = m.Int64Counter(MetricCodesUnknown,
+	t.unknown, e = m.Int64Counter(metadata.MetricCodesUnknown,
 		metric.WithDescription("Code values not found in the catalog, by resolved vendor (\"unknown\" when none)."),
 		metric.WithUnit("{code}"))
 	err = errors.Join(err, e)
-	t.ambiguous, e = m.Int64Counter(MetricCodesAmbiguous,
+	t.ambiguous, e = m.Int64Counter(metadata.MetricCodesAmbiguous,
 		metric.WithDescription("Code values documented by several vendors with no hint to choose one."),
 		metric.WithUnit("{code}"))
 	err = errors.Join(err, e)
-	t.skipped, e = m.Int64Counter(MetricValuesSkipped,
+	t.skipped, e = m.Int64Counter(metadata.MetricValuesSkipped,
 		metric.WithDescription("Attribute values skipped because they are not a code or not a vendor name, by reason."),
 		metric.WithUnit("{value}"))
 	err = errors.Join(err, e)
-	t.reloads, e = m.Int64Counter(MetricCatalogReloads,
+	t.reloads, e = m.Int64Counter(metadata.MetricCatalogReloads,
 		metric.WithDescription("Catalog reloads after a change of the catalog files, by result."),
 		metric.WithUnit("{reload}"))
 	err = errors.Join(err, e)
-	t.entries, e = m.Int64Gauge(MetricCatalogEntries,
+	t.entries, e = m.Int64Gauge(metadata.MetricCatalogEntries,
 		metric.WithDescription("Entries in the catalog in use."),
 		metric.WithUnit("{entry}"))
 	err = errors.Join(err, e)

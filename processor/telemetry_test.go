@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/errorcatalog/errorcatalogprocessor/config"
+	"github.com/errorcatalog/errorcatalogprocessor/internal/metadata"
 )
 
 // builtinEntries is the number of entries of the built-in catalog, and
@@ -28,7 +29,7 @@ func TestTelemetry(t *testing.T) {
 	p := startProcessor(t, cfg, tel.NewTelemetrySettings())
 	ctx := context.Background()
 
-	_, err := p.ProcessLogs(ctx, logsWith(
+	_, err := p.processLogs(ctx, logsWith(
 		map[string]any{"zingle.error.code": 2601},
 		map[string]any{"zingle.error.code": 2601},
 		map[string]any{"zingle.error.code": "2601"},
@@ -42,7 +43,7 @@ func TestTelemetry(t *testing.T) {
 		map[string]any{"http.route": "/v1"},                           // no code: nothing counted
 	))
 	require.NoError(t, err)
-	_, err = p.ProcessTraces(ctx, tracesWith(map[string]any{"error.code": "ERR_UID_NOT_FOUND"}))
+	_, err = p.processTraces(ctx, tracesWith(map[string]any{"error.code": "ERR_UID_NOT_FOUND"}))
 	require.NoError(t, err)
 
 	assert.Equal(t, map[string]int64{
@@ -51,18 +52,18 @@ func TestTelemetry(t *testing.T) {
 		"category=unknown,signal=logs,vendor=speakap":       1,
 		"category=unknown,signal=logs,vendor=unknown":       3,
 		"category=not_found,signal=traces,vendor=cometchat": 1,
-	}, counts(t, tel, MetricRecordsEnriched))
+	}, counts(t, tel, metadata.MetricRecordsEnriched))
 	assert.Equal(t, map[string]int64{
 		"vendor=speakap": 1,
 		"vendor=unknown": 2,
-	}, counts(t, tel, MetricCodesUnknown))
-	assert.Equal(t, map[string]int64{"": 1}, counts(t, tel, MetricCodesAmbiguous))
+	}, counts(t, tel, metadata.MetricCodesUnknown))
+	assert.Equal(t, map[string]int64{"": 1}, counts(t, tel, metadata.MetricCodesAmbiguous))
 	assert.Equal(t, map[string]int64{
 		"reason=non_code_value":   2,
 		"reason=non_vendor_value": 1,
-	}, counts(t, tel, MetricValuesSkipped))
-	assert.Equal(t, map[string]int64{"": builtinEntries + acmeEntries}, counts(t, tel, MetricCatalogEntries))
-	assert.Empty(t, counts(t, tel, MetricCatalogReloads), "no reload without reload_interval")
+	}, counts(t, tel, metadata.MetricValuesSkipped))
+	assert.Equal(t, map[string]int64{"": builtinEntries + acmeEntries}, counts(t, tel, metadata.MetricCatalogEntries))
+	assert.Empty(t, counts(t, tel, metadata.MetricCatalogReloads), "no reload without reload_interval")
 }
 
 // TestTelemetryManyCombinations checks that a batch with more distinct
@@ -89,14 +90,14 @@ func TestTelemetryManyCombinations(t *testing.T) {
 		}
 	}
 	ld := logsWith(records...)
-	_, err := p.ProcessLogs(context.Background(), ld)
+	_, err := p.processLogs(context.Background(), ld)
 	require.NoError(t, err)
 	for _, attrs := range logAttrs(ld) {
 		want[fmt.Sprintf("category=%s,signal=logs,vendor=%s", str(attrs, "error.catalog.category"), str(attrs, "error.catalog.vendor"))]++
 	}
 	require.Greater(t, len(want), batchSlots)
-	assert.Equal(t, want, counts(t, tel, MetricRecordsEnriched))
-	unknown := counts(t, tel, MetricCodesUnknown)
+	assert.Equal(t, want, counts(t, tel, metadata.MetricRecordsEnriched))
+	unknown := counts(t, tel, metadata.MetricCodesUnknown)
 	assert.Len(t, unknown, 5)
 	for v, n := range unknown {
 		assert.Equal(t, int64(3), n, v)
@@ -118,9 +119,9 @@ func TestTelemetryEveryMetricType(t *testing.T) {
 	ms.AppendEmpty().SetEmptyExponentialHistogram().DataPoints().AppendEmpty().Attributes().PutInt("zingle.error.code", 2601)
 	ms.AppendEmpty().SetEmptySummary().DataPoints().AppendEmpty().Attributes().PutInt("zingle.error.code", 2601)
 	ms.AppendEmpty().SetEmptyGauge().DataPoints().AppendEmpty().Attributes().PutStr("http.route", "/")
-	_, err := p.ProcessMetrics(context.Background(), md)
+	_, err := p.processMetrics(context.Background(), md)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int64{
 		"category=authentication,signal=metrics,vendor=zingle": 5,
-	}, counts(t, tel, MetricRecordsEnriched))
+	}, counts(t, tel, metadata.MetricRecordsEnriched))
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 )
 
-// ProcessTraces enriches span attributes and span-event attributes. Span
+// processTraces enriches span attributes and span-event attributes. Span
 // events fall back to their span, then the resource, for vendor hints.
-func (p *Processor) ProcessTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+func (p *catalogProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
 	var b batch
 	st := p.newBatch(ctx, signalTraces, &b)
 	if st == nil {

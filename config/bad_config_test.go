@@ -72,6 +72,9 @@ func TestBadConfigKeys(t *testing.T) {
 		{"output.prefix: a list", "output: {prefix: [error, catalog]}", []string{"prefix"}, nil},
 		{"output.description: a quoted bool", `output: {description: "no"}`, []string{"description"}, nil},
 		{"output: unknown field", "output: {prefx: ec.}", []string{"prefx"}, nil},
+		{"output.attributes: a string", "output: {attributes: category}", []string{"attributes"}, nil},
+		{"output.attributes: unknown name", "output: {attributes: [category, clas]}", []string{"attributes", `unknown attribute "clas"`, "want one of vendor, code, name"}, nil},
+		{"output.attributes: prefixed name", "output: {attributes: [error.catalog.class]}", []string{`unknown attribute "error.catalog.class"`}, nil},
 		{"span_status: a word", "span_status: yes please", []string{"span_status"}, nil},
 		{"log_severity: a list", "log_severity: [true]", []string{"log_severity"}, nil},
 		{"unknown top-level field", "infer_vendors: true", []string{"infer_vendors"}, nil},
@@ -95,6 +98,8 @@ func TestBadConfigKeys(t *testing.T) {
 		{"catalogs.reload_interval: a number without a unit", "catalogs: {reload_interval: 30}",
 			[]string{"catalogs.reload_interval: too short: 30ns is shorter than 1ms", "write one, e.g. 30s"}, config.ErrReloadIntervalShort},
 		{"catalogs.reload_interval: a microsecond", "catalogs: {reload_interval: 1us}", []string{"catalogs.reload_interval: too short"}, config.ErrReloadIntervalShort},
+		{"output.attributes: empty list", "output: {attributes: []}", []string{"output.attributes: at least one attribute is required"}, config.ErrNoAttributes},
+		{"output.attributes: duplicate", "output: {attributes: [class, category, class]}", []string{`output.attributes[2]: duplicate key "class" (also output.attributes[0])`}, config.ErrDuplicateKey},
 		{"output.prefix: empty", `output: {prefix: ""}`, []string{"output.prefix: must be non-empty and end with"}, config.ErrPrefix},
 		{"output.prefix: no dot", "output: {prefix: ec}", []string{"output.prefix: must be non-empty and end with"}, config.ErrPrefix},
 	}

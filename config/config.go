@@ -8,8 +8,8 @@ import (
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 )
 
-// Defaults of the settings that have one. DESIGN.md publishes them; changing
-// one changes what every user without that key in their YAML gets.
+// Defaults of the settings that have one. The README publishes them;
+// changing one changes what every user without that key in their YAML gets.
 const (
 	// DefaultCodeAttribute is the vendor-neutral code attribute, always first
 	// in the effective list when code_attributes is left unset.
@@ -81,7 +81,11 @@ type OutputConfig struct {
 	// Prefix is prepended to every written attribute name. The processor
 	// owns the attributes under it on every record it reads a code from.
 	Prefix string `mapstructure:"prefix"`
-	// Description also writes the entry's description (<prefix>description).
+	// Attributes choose which attributes are written, by their name after
+	// the prefix. The default (and nil) is every attribute but description.
+	Attributes []Attribute `mapstructure:"attributes"`
+	// Description also writes the entry's description (<prefix>description),
+	// as listing description in Attributes does.
 	Description bool `mapstructure:"description"`
 
 	// prevent unkeyed literals
@@ -119,7 +123,8 @@ func Default() *Config {
 			Builtin: true,
 		},
 		Output: OutputConfig{
-			Prefix: DefaultPrefix,
+			Prefix:     DefaultPrefix,
+			Attributes: DefaultAttributes(),
 		},
 	}
 }

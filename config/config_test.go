@@ -53,10 +53,18 @@ func TestLoadValid(t *testing.T) {
 						Files:          []string{"../testdata/catalogs/acme.yaml"},
 						ReloadInterval: 30 * time.Second,
 					},
-					Output:      OutputConfig{Prefix: "ec.", Description: true},
+					Output:      OutputConfig{Prefix: "ec.", Attributes: DefaultAttributes(), Description: true},
 					SpanStatus:  true,
 					LogSeverity: true,
 				}
+			},
+		},
+		{
+			id: "errorcatalog/category_and_class",
+			want: func() *Config {
+				c := Default()
+				c.Output.Attributes = []Attribute{AttributeCategory, AttributeClass}
+				return c
 			},
 		},
 		{

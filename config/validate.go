@@ -30,6 +30,8 @@ var (
 	ErrKeyUnderPrefix = errors.New("key is under output.prefix")
 	// ErrPrefix: output.prefix is empty or does not end with '.'.
 	ErrPrefix = errors.New(`output.prefix: must be non-empty and end with "."`)
+	// ErrNoAttributes: output.attributes set to an empty list.
+	ErrNoAttributes = errors.New("output.attributes: at least one attribute is required (or leave it unset for the default)")
 	// ErrReloadInterval: catalogs.reload_interval is negative.
 	ErrReloadInterval = errors.New("catalogs.reload_interval: must be zero (no reload) or positive")
 	// ErrReloadIntervalShort: catalogs.reload_interval is positive but
@@ -65,6 +67,8 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.validateKeys("code_attributes", ".key", codeKeys, prefixOK)...)
 	errs = append(errs, c.validateKeys("vendor_attributes", "", c.VendorAttributes, prefixOK)...)
 	errs = append(errs, c.validateKeys("host_attributes", "", c.HostAttributes, prefixOK)...)
+
+	errs = append(errs, c.validateAttributes()...)
 
 	switch ri := c.Catalogs.ReloadInterval; {
 	case ri < 0:
@@ -112,6 +116,29 @@ func (c *Config) validateKeys(list, field string, keys []string, prefixOK bool) 
 		if _, ok := seen[k]; !ok {
 			seen[k] = i + 1
 		}
+	}
+	return errs
+}
+
+// validateAttributes checks output.attributes: at least one, none
+// repeated. Unknown names already failed while the YAML was decoded.
+func (c *Config) validateAttributes() []error {
+	if c.Output.Attributes != nil && len(c.Output.Attributes) == 0 && !c.Output.Description {
+		return []error{ErrNoAttributes}
+	}
+	var errs []error
+	seen := map[Attribute]int{}
+	for i, a := range c.Output.Attributes {
+		at := fmt.Sprintf("output.attributes[%d]", i)
+		if a >= numAttributes {
+			errs = append(errs, fmt.Errorf("%s: unknown attribute %v", at, a))
+			continue
+		}
+		if j, dup := seen[a]; dup {
+			errs = append(errs, fmt.Errorf("%s: %w %q (also output.attributes[%d])", at, ErrDuplicateKey, a, j))
+			continue
+		}
+		seen[a] = i
 	}
 	return errs
 }

@@ -180,20 +180,21 @@ func (s *state) enrich(attrs pcommon.Map, h *hints, b *batch) result {
 	return r
 }
 
-// Bits of the attributes a result writes.
+// Bits of the attributes a result writes, bit a for config.Attribute a.
 const (
-	bitVendor uint16 = 1 << iota
-	bitCode
-	bitName
-	bitCategory
-	bitClass
-	bitSeverity
-	bitRetryable
-	bitHTTPStatus
-	bitDescription
+	bitVendor      uint16 = 1 << config.AttributeVendor
+	bitCode        uint16 = 1 << config.AttributeCode
+	bitName        uint16 = 1 << config.AttributeName
+	bitCategory    uint16 = 1 << config.AttributeCategory
+	bitClass       uint16 = 1 << config.AttributeClass
+	bitSeverity    uint16 = 1 << config.AttributeSeverity
+	bitRetryable   uint16 = 1 << config.AttributeRetryable
+	bitHTTPStatus  uint16 = 1 << config.AttributeHTTPStatus
+	bitDescription uint16 = 1 << config.AttributeDescription
 )
 
-// written returns which attributes r writes.
+// written returns which attributes r writes: those it has a value for,
+// among those the configuration selects.
 func (s *state) written(r *result) uint16 {
 	w := bitCategory | bitClass
 	if r.vendor != nil {
@@ -204,11 +205,11 @@ func (s *state) written(r *result) uint16 {
 		if e.HTTPStatus != 0 {
 			w |= bitHTTPStatus
 		}
-		if s.description && e.Description != "" {
+		if e.Description != "" {
 			w |= bitDescription
 		}
 	}
-	return w
+	return w & s.selected
 }
 
 // owned returns the bit of k when k is an attribute the processor writes,
@@ -218,25 +219,10 @@ func (n *outputNames) owned(k string) (bit uint16, under bool) {
 	if len(k) < len(n.prefix) || k[:len(n.prefix)] != n.prefix {
 		return 0, false
 	}
-	switch k {
-	case n.vendor:
-		return bitVendor, true
-	case n.code:
-		return bitCode, true
-	case n.name:
-		return bitName, true
-	case n.category:
-		return bitCategory, true
-	case n.class:
-		return bitClass, true
-	case n.severity:
-		return bitSeverity, true
-	case n.retryable:
-		return bitRetryable, true
-	case n.httpStatus:
-		return bitHTTPStatus, true
-	case n.description:
-		return bitDescription, true
+	for a, name := range n.names {
+		if k == name {
+			return 1 << a, true
+		}
 	}
 	return 0, true
 }
@@ -287,25 +273,31 @@ func (s *state) write(attrs pcommon.Map, r *result) {
 	// One growth of the attribute slice for every attribute written that
 	// the record does not hold yet (those it holds are updated in place).
 	attrs.EnsureCapacity(attrs.Len() + bits.OnesCount16(w&^kept))
-	if r.vendor != nil {
-		attrs.PutStr(n.vendor, r.vendor.ID)
-	}
 	e := r.entry
-	if e == nil {
-		attrs.PutStr(n.category, catalog.CategoryUnknown.String())
-		attrs.PutStr(n.class, catalog.ClassUnknown.String())
-		return
-	}
-	attrs.PutStr(n.code, e.Code)
-	attrs.PutStr(n.name, e.Name)
-	attrs.PutStr(n.category, e.Category.String())
-	attrs.PutStr(n.class, e.Class.String())
-	attrs.PutStr(n.severity, e.Severity.String())
-	attrs.PutBool(n.retryable, e.Retryable)
-	if w&bitHTTPStatus != 0 {
-		attrs.PutInt(n.httpStatus, int64(e.HTTPStatus))
-	}
-	if w&bitDescription != 0 {
-		attrs.PutStr(n.description, e.Description)
+	for a := range numAttributes {
+		if w&(1<<a) == 0 {
+			continue
+		}
+		k := n.names[a]
+		switch config.Attribute(a) {
+		case config.AttributeVendor:
+			attrs.PutStr(k, r.vendor.ID)
+		case config.AttributeCode:
+			attrs.PutStr(k, e.Code)
+		case config.AttributeName:
+			attrs.PutStr(k, e.Name)
+		case config.AttributeCategory:
+			attrs.PutStr(k, r.category().String())
+		case config.AttributeClass:
+			attrs.PutStr(k, r.class().String())
+		case config.AttributeSeverity:
+			attrs.PutStr(k, e.Severity.String())
+		case config.AttributeRetryable:
+			attrs.PutBool(k, e.Retryable)
+		case config.AttributeHTTPStatus:
+			attrs.PutInt(k, int64(e.HTTPStatus))
+		case config.AttributeDescription:
+			attrs.PutStr(k, e.Description)
+		}
 	}
 }

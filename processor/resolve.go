@@ -50,6 +50,14 @@ func (r *result) category() catalog.Category {
 	return catalog.CategoryUnknown
 }
 
+// class returns the class written for the result.
+func (r *result) class() catalog.Class {
+	if r.entry != nil {
+		return r.entry.Class
+	}
+	return catalog.ClassUnknown
+}
+
 // hints are the records a record's vendor hints fall back to: for a span
 // event its span, and the resource. Resource attributes are only read.
 type hints struct {

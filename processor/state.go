@@ -14,34 +14,22 @@ type codeKey struct {
 	vendor *catalog.Vendor
 }
 
-// outputNames are the names of the attributes the processor writes, built
-// once from the configured prefix so writing never concatenates strings.
+// outputNames are the full names of the attributes the processor writes,
+// indexed by config.Attribute, built once from the configured prefix so
+// writing never concatenates strings.
 type outputNames struct {
-	prefix      string
-	vendor      string
-	code        string
-	name        string
-	category    string
-	class       string
-	severity    string
-	retryable   string
-	httpStatus  string
-	description string
+	prefix string
+	names  [numAttributes]string
 }
 
+const numAttributes = int(config.AttributeDescription) + 1
+
 func newOutputNames(prefix string) outputNames {
-	return outputNames{
-		prefix:      prefix,
-		vendor:      prefix + "vendor",
-		code:        prefix + "code",
-		name:        prefix + "name",
-		category:    prefix + "category",
-		class:       prefix + "class",
-		severity:    prefix + "severity",
-		retryable:   prefix + "retryable",
-		httpStatus:  prefix + "http_status",
-		description: prefix + "description",
+	n := outputNames{prefix: prefix}
+	for _, a := range config.Attributes() {
+		n.names[a] = prefix + a.String()
 	}
+	return n
 }
 
 // state is everything the hot path reads: the catalog's index and the plan
@@ -78,8 +66,10 @@ type state struct {
 	hintFirst [256 / 64]uint64
 	infer     bool
 
-	out         outputNames
-	description bool
+	out outputNames
+	// selected has bit a set for each attribute a the configuration
+	// writes (output.attributes).
+	selected uint16
 
 	sets *metricSets
 }
@@ -96,7 +86,7 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 		hostKeys:    cfg.HostAttributes,
 		infer:       cfg.InferVendor,
 		out:         newOutputNames(cfg.Output.Prefix),
-		description: cfg.Output.Description,
+		selected:    cfg.WrittenAttributes(),
 		sets:        newMetricSets(ix.Vendors()),
 	}
 	for i, a := range cfg.EffectiveCodeAttributes(ix.Vendors()) {

@@ -47,8 +47,9 @@ func fuzzDefaultConfig() *config.Config {
 	return cfg
 }
 
-// isCodeValue is DESIGN.md's definition of a code value, written out
-// independently of the processor: an int; a double that is finite,
+// isCodeValue is the README's definition of a code value ("How the code
+// and the vendor are resolved"), written out independently of the
+// processor: an int; a double that is finite,
 // integral and within int64; a string that is not empty once trimmed.
 func isCodeValue(v pcommon.Value) bool {
 	switch v.Type() {
@@ -64,7 +65,7 @@ func isCodeValue(v pcommon.Value) bool {
 }
 
 // FuzzCodeOf turns any attribute value into a code: it never panics, a
-// value is a code exactly when DESIGN.md says so, the code is the value's
+// value is a code exactly when the README says so, the code is the value's
 // (an int's number, a string's trimmed text), and the processor enriches a
 // record holding it with the entry inference finds, or leaves the record
 // untouched when the value is not a code.
@@ -197,7 +198,7 @@ func checkWritten(t *testing.T, before []kv, after pcommon.Map, prefix string, w
 
 // FuzzVendorResolution resolves codes with any vendor name and any host or
 // URL, placed on the record, its span or its resource, against a reading
-// of DESIGN.md's order written out in refResolve: the bound vendor, the
+// of the README's order written out in refResolve: the bound vendor, the
 // vendor attribute (an unknown name stops inference), a host matching a
 // pattern, inference from the code alone.
 func FuzzVendorResolution(f *testing.F) {
@@ -334,7 +335,7 @@ func FuzzVendorResolution(f *testing.F) {
 	})
 }
 
-// refResolve is DESIGN.md's vendor resolution, plainly: names and hosts
+// refResolve is the README's vendor resolution, plainly: names and hosts
 // hold the vendor attribute and the host attribute on the record (1), the
 // span (2) and the resource (3), nil where absent.
 func refResolve(ix *catalog.Index, c catalog.Code, bound *catalog.Vendor, names, hosts [4]*string, infer bool) map[string]any {
@@ -607,7 +608,7 @@ func newFuzzTarget(f *testing.F, cfg *config.Config) *fuzzTarget {
 	return ft
 }
 
-// firstCode returns the record's code value as DESIGN.md reads it: the
+// firstCode returns the record's code value as the README defines it: the
 // first code attribute, in the configured order, whose first occurrence
 // holds a code value.
 func (ft *fuzzTarget) firstCode(m pcommon.Map) (pcommon.Value, bool) {

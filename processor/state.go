@@ -80,14 +80,14 @@ type state struct {
 func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 	ix := catalog.NewIndex(cat)
 	st := &state{
-		index:       ix,
-		entries:     ix.Len(),
-		vendorKeys:  cfg.VendorAttributes,
-		hostKeys:    cfg.HostAttributes,
-		infer:       cfg.InferVendor,
-		out:         newOutputNames(cfg.Output.Prefix),
-		selected:    cfg.WrittenAttributes(),
-		sets:        newMetricSets(ix.Vendors()),
+		index:      ix,
+		entries:    ix.Len(),
+		vendorKeys: cfg.VendorAttributes,
+		hostKeys:   cfg.HostAttributes,
+		infer:      cfg.InferVendor,
+		out:        newOutputNames(cfg.Output.Prefix),
+		selected:   cfg.WrittenAttributes(),
+		sets:       newMetricSets(ix.Vendors()),
 	}
 	for i, a := range cfg.EffectiveCodeAttributes(ix.Vendors()) {
 		k := codeKey{key: a.Key}

@@ -105,3 +105,26 @@ func TestReadmeBuilderSnippet(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeAttributesTable checks that the README's table of written
+// attributes lists exactly the attributes output.attributes can select, in
+// the order the processor writes them.
+func TestReadmeAttributesTable(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	section := string(data)
+	start := strings.Index(section, "## Attributes written")
+	require.GreaterOrEqual(t, start, 0, "README has no Attributes written section")
+	section = section[start:]
+	section = section[:strings.Index(section[3:], "\n## ")+3]
+	row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(config.DefaultPrefix) + "([a-z_]+)` \\|")
+	var listed []string
+	for _, m := range row.FindAllStringSubmatch(section, -1) {
+		listed = append(listed, m[1])
+	}
+	var want []string
+	for _, a := range config.Attributes() {
+		want = append(want, a.String())
+	}
+	require.Equal(t, want, listed)
+}

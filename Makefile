@@ -183,9 +183,10 @@ $(GOLANGCI_LINT):
 	mv $(TOOLS_BIN)/golangci-lint $@
 
 .PHONY: lint
-lint: $(GOLANGCI_LINT) ## golangci-lint (v2, pinned; .golangci.yml) on both modules.
+lint: $(GOLANGCI_LINT) ## golangci-lint (v2, pinned; .golangci.yml) on the root, e2e and CLI modules.
 	$(GOLANGCI_LINT) run ./...
 	cd e2e && $(GOLANGCI_LINT) run --config ../.golangci.yml ./...
+	cd cmd/errorcatalog && $(GOLANGCI_LINT) run --config ../../.golangci.yml ./...
 
 TEST_EXTRA += lint
 
@@ -277,8 +278,9 @@ unit: ## Unit tests of the root module, with the race detector.
 	$(GO) test $(UNIT_FLAGS) ./...
 
 .PHONY: cli
-cli: ## Smoke-test the errorcatalog CLI on the built-in and shipped catalogs.
-	$(GO) build -o $(CLI) ./cmd/errorcatalog
+cli: ## Test the errorcatalog CLI (its own module, cmd/errorcatalog) and smoke-test it on the built-in and shipped catalogs.
+	cd cmd/errorcatalog && $(GO) vet ./... && $(GO) test $(UNIT_FLAGS) ./...
+	cd cmd/errorcatalog && $(GO) build -o $(CLI) .
 	$(CLI) lint testdata/otelcol/catalogs/acme.yaml testdata/otelcol/catalogs/zingle-override.yaml
 	@if $(CLI) lint testdata/otelcol/invalid/bad-category-catalog.yaml; then \
 		echo "cli: lint accepted testdata/otelcol/invalid/bad-category-catalog.yaml" >&2; exit 1; fi
@@ -287,7 +289,7 @@ cli: ## Smoke-test the errorcatalog CLI on the built-in and shipped catalogs.
 	$(CLI) export --format json > /dev/null
 	$(CLI) export --format csv > /dev/null
 	$(CLI) export --format markdown | diff -u catalog/CATALOG.md - \
-		|| { echo "cli: catalog/CATALOG.md is stale; regenerate it with: go run ./cmd/errorcatalog export --format markdown > catalog/CATALOG.md" >&2; exit 1; }
+		|| { echo "cli: catalog/CATALOG.md is stale; regenerate it with: go -C cmd/errorcatalog run . export --format markdown > catalog/CATALOG.md" >&2; exit 1; }
 
 .PHONY: e2e
 e2e: $(DIST_BIN) $(TELEMETRYGEN) $(E2E_DEPS) ## End-to-end suite against the built distribution.

@@ -111,7 +111,7 @@ func WriteCSV(w io.Writer, entries []*Entry) error {
 }
 
 // MarkdownCommand is the command that generates catalog/CATALOG.md.
-const MarkdownCommand = "go run ./cmd/errorcatalog export --format markdown > catalog/CATALOG.md"
+const MarkdownCommand = "go -C cmd/errorcatalog run . export --format markdown > catalog/CATALOG.md"
 
 // WriteMarkdown writes the catalog reference: a summary of entries per
 // category and vendor, then each vendor's metadata and entries.

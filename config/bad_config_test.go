@@ -73,7 +73,7 @@ func TestBadConfigKeys(t *testing.T) {
 		{"output.description: a quoted bool", `output: {description: "no"}`, []string{"description"}, nil},
 		{"output: unknown field", "output: {prefx: ec.}", []string{"prefx"}, nil},
 		{"output.attributes: a string", "output: {attributes: category}", []string{"attributes"}, nil},
-		{"output.attributes: unknown name", "output: {attributes: [category, clas]}", []string{"attributes", `unknown attribute "clas"`, "want one of vendor, code, name"}, nil},
+		{"output.attributes: unknown name", "output: {attributes: [category, kind]}", []string{"attributes", `unknown attribute "kind"`, "want one of vendor, code, name"}, nil},
 		{"output.attributes: prefixed name", "output: {attributes: [error.catalog.class]}", []string{`unknown attribute "error.catalog.class"`}, nil},
 		{"span_status: a word", "span_status: yes please", []string{"span_status"}, nil},
 		{"log_severity: a list", "log_severity: [true]", []string{"log_severity"}, nil},

@@ -31,9 +31,9 @@ columns are the processor's attribute names without their prefix.`,
 			if len(vendors) > 0 {
 				keep := map[*catalog.Vendor]bool{}
 				for _, name := range vendors {
-					v, err := vendorByName(ix, name)
-					if err != nil {
-						return err
+					v, ok := ix.VendorByName(name)
+					if !ok {
+						return unknownVendor(ix, name)
 					}
 					keep[v] = true
 				}

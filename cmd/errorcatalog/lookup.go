@@ -33,9 +33,9 @@ codes work as they are: errorcatalog lookup -3.`,
 			}
 			out := cmd.OutOrStdout()
 			if vendor != "" {
-				v, err := vendorByName(ix, vendor)
-				if err != nil {
-					return err
+				v, ok := ix.VendorByName(vendor)
+				if !ok {
+					return unknownVendor(ix, vendor)
 				}
 				e, ok := ix.Lookup(v, code)
 				if !ok {

@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"strings"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -75,16 +75,10 @@ func (f *catalogFlags) load() (*catalog.Catalog, *catalog.Index, error) {
 	return c, catalog.NewIndex(c), nil
 }
 
-// vendorByName resolves a vendor id or alias, naming the known ones if it fails.
-func vendorByName(ix *catalog.Index, name string) (*catalog.Vendor, error) {
-	if v, ok := ix.VendorByName(name); ok {
-		return v, nil
-	}
-	ids := make([]string, 0, len(ix.Vendors()))
-	for _, v := range ix.Vendors() {
-		ids = append(ids, v.ID)
-	}
-	return nil, fmt.Errorf("unknown vendor %q (known: %s)", name, strings.Join(ids, ", "))
+// unknownVendor is the error for a --vendor that names no vendor of ix's
+// catalog; it lists the known ones as the processor's messages do.
+func unknownVendor(ix *catalog.Index, name string) error {
+	return fmt.Errorf("unknown vendor %q (known: %s)", name, ix.Catalog().VendorList())
 }
 
 var negativeNumber = regexp.MustCompile(`^-[0-9]+$`)
@@ -110,17 +104,8 @@ func negativeCodesLast(args []string) []string {
 	if len(codes) == 0 {
 		return args
 	}
-	if !contains(rest, "--") {
+	if !slices.Contains(rest, "--") {
 		rest = append(rest, "--")
 	}
 	return append(rest, codes...)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,0 +1,16 @@
+module github.com/errorcatalog/errorcatalogprocessor/cmd/errorcatalog
+
+go 1.26.8
+
+replace github.com/errorcatalog/errorcatalogprocessor => ../..
+
+require (
+	github.com/errorcatalog/errorcatalogprocessor v0.0.0-00010101000000-000000000000
+	github.com/spf13/cobra v1.10.2
+)
+
+require (
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/spf13/pflag v1.0.9 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+)

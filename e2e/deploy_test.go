@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -23,15 +21,24 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 	"go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/errorcatalog/errorcatalogprocessor/e2e/harness"
 )
 
-// The shipped deployment artefacts under deploy/ are checked here for what
-// `kubectl apply` would not catch: that the pieces point at each other (probes
-// at the health_check port, the catalog mount at catalogs.files, the HPA at the
-// Deployment, the Service at the pods) and that the collector configs inside
-// them pass the distribution's own `validate`.
+// The shipped deployment artefacts under deploy/ are checked here. The
+// Kubernetes manifests are decoded into the k8s.io/api types as strictly as
+// `kubectl apply --validate=strict` would (k8s_test.go); beyond that, the
+// checks cover what kubectl would not catch: that the pieces point at each
+// other (probes at the health_check port, the catalog mount at
+// catalogs.files, the HPA at the Deployment, the Service at the pods) and that
+// the collector configs inside them pass the distribution's own `validate`.
 
 // deployPath returns a path under the repository's deploy/ directory.
 func deployPath(t *testing.T, elem ...string) string {
@@ -43,152 +50,18 @@ func deployPath(t *testing.T, elem ...string) string {
 	return filepath.Join(append([]string{root, "deploy"}, elem...)...)
 }
 
-// --- Kubernetes objects, the fields the checks read ---
+// --- Kubernetes objects ---
 
-type k8sMeta struct {
-	Name      string            `yaml:"name"`
-	Namespace string            `yaml:"namespace"`
-	Labels    map[string]string `yaml:"labels"`
-}
-
-type k8sHeader struct {
-	APIVersion string  `yaml:"apiVersion"`
-	Kind       string  `yaml:"kind"`
-	Metadata   k8sMeta `yaml:"metadata"`
-}
-
-type labelSelector struct {
-	MatchLabels map[string]string `yaml:"matchLabels"`
-}
-
-// intOrString is a Kubernetes port reference: a number or a port name.
-type intOrString struct {
-	Int int
-	Str string
-}
-
-func (p *intOrString) UnmarshalYAML(n *yaml.Node) error {
-	if i, err := strconv.Atoi(n.Value); err == nil && n.Tag == "!!int" {
-		p.Int = i
-		return nil
-	}
-	p.Str = n.Value
-	return nil
-}
-
-type k8sConfigMap struct {
-	k8sHeader `yaml:",inline"`
-	Data      map[string]string `yaml:"data"`
-}
-
-type k8sProbe struct {
-	HTTPGet *struct {
-		Path string      `yaml:"path"`
-		Port intOrString `yaml:"port"`
-	} `yaml:"httpGet"`
-}
-
-type k8sContainer struct {
-	Name  string   `yaml:"name"`
-	Image string   `yaml:"image"`
-	Args  []string `yaml:"args"`
-	Env   []struct {
-		Name      string `yaml:"name"`
-		Value     string `yaml:"value"`
-		ValueFrom *struct {
-			FieldRef *struct {
-				FieldPath string `yaml:"fieldPath"`
-			} `yaml:"fieldRef"`
-		} `yaml:"valueFrom"`
-	} `yaml:"env"`
-	Ports []struct {
-		Name          string `yaml:"name"`
-		ContainerPort int    `yaml:"containerPort"`
-	} `yaml:"ports"`
-	StartupProbe   *k8sProbe `yaml:"startupProbe"`
-	ReadinessProbe *k8sProbe `yaml:"readinessProbe"`
-	LivenessProbe  *k8sProbe `yaml:"livenessProbe"`
-	Resources      struct {
-		Requests map[string]string `yaml:"requests"`
-		Limits   map[string]string `yaml:"limits"`
-	} `yaml:"resources"`
-	VolumeMounts []k8sVolumeMount `yaml:"volumeMounts"`
-}
-
-type k8sVolumeMount struct {
-	Name      string `yaml:"name"`
-	MountPath string `yaml:"mountPath"`
-	SubPath   string `yaml:"subPath"`
-}
-
-type k8sDeployment struct {
-	k8sHeader `yaml:",inline"`
-	Spec      struct {
-		Selector labelSelector `yaml:"selector"`
-		Template struct {
-			Metadata k8sMeta `yaml:"metadata"`
-			Spec     struct {
-				Containers []k8sContainer `yaml:"containers"`
-				Volumes    []struct {
-					Name      string `yaml:"name"`
-					ConfigMap *struct {
-						Name string `yaml:"name"`
-					} `yaml:"configMap"`
-				} `yaml:"volumes"`
-			} `yaml:"spec"`
-		} `yaml:"template"`
-	} `yaml:"spec"`
-}
-
-type k8sService struct {
-	k8sHeader `yaml:",inline"`
-	Spec      struct {
-		Selector map[string]string `yaml:"selector"`
-		Ports    []struct {
-			Name       string      `yaml:"name"`
-			Port       int         `yaml:"port"`
-			TargetPort intOrString `yaml:"targetPort"`
-		} `yaml:"ports"`
-	} `yaml:"spec"`
-}
-
-type k8sHPA struct {
-	k8sHeader `yaml:",inline"`
-	Spec      struct {
-		ScaleTargetRef struct {
-			APIVersion string `yaml:"apiVersion"`
-			Kind       string `yaml:"kind"`
-			Name       string `yaml:"name"`
-		} `yaml:"scaleTargetRef"`
-		MinReplicas int            `yaml:"minReplicas"`
-		MaxReplicas int            `yaml:"maxReplicas"`
-		Metrics     []k8sHPAMetric `yaml:"metrics"`
-	} `yaml:"spec"`
-}
-
-type k8sHPAMetric struct {
-	Type     string `yaml:"type"`
-	Resource struct {
-		Name string `yaml:"name"`
-	} `yaml:"resource"`
-}
-
-type k8sPDB struct {
-	k8sHeader `yaml:",inline"`
-	Spec      struct {
-		Selector labelSelector `yaml:"selector"`
-	} `yaml:"spec"`
-}
-
-// k8sManifests is every object under deploy/kubernetes, by kind.
+// k8sManifests is every object under deploy/kubernetes, by kind, decoded
+// strictly into the k8s.io/api types (see k8s_test.go).
 type k8sManifests struct {
 	files       []string // resource files, relative to the directory
 	kustomize   []string // kustomization.yaml's resources
-	configMaps  map[string]k8sConfigMap
-	deployments []k8sDeployment
-	services    []k8sService
-	hpas        []k8sHPA
-	pdbs        []k8sPDB
+	configMaps  map[string]corev1.ConfigMap
+	deployments []appsv1.Deployment
+	services    []corev1.Service
+	hpas        []autoscalingv2.HorizontalPodAutoscaler
+	pdbs        []policyv1.PodDisruptionBudget
 	kinds       map[string]int
 }
 
@@ -199,7 +72,7 @@ func loadK8sManifests(t *testing.T) *k8sManifests {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no manifests in %s (%v)", dir, err)
 	}
-	m := &k8sManifests{configMaps: map[string]k8sConfigMap{}, kinds: map[string]int{}}
+	m := &k8sManifests{configMaps: map[string]corev1.ConfigMap{}, kinds: map[string]int{}}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -207,58 +80,35 @@ func loadK8sManifests(t *testing.T) *k8sManifests {
 		}
 		base := filepath.Base(p)
 		if base == "kustomization.yaml" {
-			var k struct {
-				Resources []string `yaml:"resources"`
-			}
-			if err := yaml.Unmarshal(data, &k); err != nil {
+			k, err := decodeKustomization(data)
+			if err != nil {
 				t.Fatalf("%s: %v", base, err)
 			}
 			m.kustomize = k.Resources
 			continue
 		}
 		m.files = append(m.files, base)
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		for i := 0; ; i++ {
-			var doc yaml.Node
-			if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-				break
-			} else if err != nil {
-				t.Fatalf("%s document %d: %v", base, i, err)
+		objs, err := decodeK8sManifest(data)
+		if err != nil {
+			t.Fatalf("%s: %v", base, err)
+		}
+		for i, o := range objs {
+			meta, ok := o.obj.(metav1.Object)
+			if !ok || meta.GetName() == "" {
+				t.Fatalf("%s document %d: %s: metadata.name is required", base, i, o.gvk)
 			}
-			var h k8sHeader
-			if err := doc.Decode(&h); err != nil {
-				t.Fatalf("%s document %d: %v", base, i, err)
-			}
-			if h.APIVersion == "" || h.Kind == "" || h.Metadata.Name == "" {
-				t.Fatalf("%s document %d: apiVersion, kind and metadata.name are required, got %+v", base, i, h)
-			}
-			m.kinds[h.Kind]++
-			decode := func(v any) {
-				if err := doc.Decode(v); err != nil {
-					t.Fatalf("%s: %s %s: %v", base, h.Kind, h.Metadata.Name, err)
-				}
-			}
-			switch h.Kind {
-			case "ConfigMap":
-				var c k8sConfigMap
-				decode(&c)
-				m.configMaps[c.Metadata.Name] = c
-			case "Deployment":
-				var d k8sDeployment
-				decode(&d)
-				m.deployments = append(m.deployments, d)
-			case "Service":
-				var s k8sService
-				decode(&s)
-				m.services = append(m.services, s)
-			case "HorizontalPodAutoscaler":
-				var a k8sHPA
-				decode(&a)
-				m.hpas = append(m.hpas, a)
-			case "PodDisruptionBudget":
-				var b k8sPDB
-				decode(&b)
-				m.pdbs = append(m.pdbs, b)
+			m.kinds[o.gvk.Kind]++
+			switch obj := o.obj.(type) {
+			case *corev1.ConfigMap:
+				m.configMaps[obj.Name] = *obj
+			case *appsv1.Deployment:
+				m.deployments = append(m.deployments, *obj)
+			case *corev1.Service:
+				m.services = append(m.services, *obj)
+			case *autoscalingv2.HorizontalPodAutoscaler:
+				m.hpas = append(m.hpas, *obj)
+			case *policyv1.PodDisruptionBudget:
+				m.pdbs = append(m.pdbs, *obj)
 			}
 		}
 	}
@@ -266,22 +116,22 @@ func loadK8sManifests(t *testing.T) *k8sManifests {
 }
 
 // gateway returns the one Deployment and its collector container.
-func (m *k8sManifests) gateway(t *testing.T) (*k8sDeployment, *k8sContainer) {
+func (m *k8sManifests) gateway(t *testing.T) (*appsv1.Deployment, *corev1.Container) {
 	t.Helper()
 	if len(m.deployments) != 1 {
 		t.Fatalf("want one Deployment, got %d", len(m.deployments))
 	}
 	d := &m.deployments[0]
 	if n := len(d.Spec.Template.Spec.Containers); n != 1 {
-		t.Fatalf("Deployment %s: want one container, got %d", d.Metadata.Name, n)
+		t.Fatalf("Deployment %s: want one container, got %d", d.Name, n)
 	}
 	return d, &d.Spec.Template.Spec.Containers[0]
 }
 
 // mount returns where the container mounts a ConfigMap volume, and the ConfigMap.
-func (m *k8sManifests) mount(t *testing.T, d *k8sDeployment, c *k8sContainer, volume string) (mountPath, subPath string, cm k8sConfigMap) {
+func (m *k8sManifests) mount(t *testing.T, d *appsv1.Deployment, c *corev1.Container, volume string) (mountPath, subPath string, cm corev1.ConfigMap) {
 	t.Helper()
-	i := slices.IndexFunc(c.VolumeMounts, func(v k8sVolumeMount) bool { return v.Name == volume })
+	i := slices.IndexFunc(c.VolumeMounts, func(v corev1.VolumeMount) bool { return v.Name == volume })
 	if i < 0 {
 		t.Fatalf("container %s mounts no volume %q", c.Name, volume)
 	}
@@ -299,30 +149,33 @@ func (m *k8sManifests) mount(t *testing.T, d *k8sDeployment, c *k8sContainer, vo
 		}
 		return vm.MountPath, vm.SubPath, cm
 	}
-	t.Fatalf("Deployment %s has no volume %q", d.Metadata.Name, volume)
-	return "", "", k8sConfigMap{}
+	t.Fatalf("Deployment %s has no volume %q", d.Name, volume)
+	return "", "", corev1.ConfigMap{}
 }
 
-func (c *k8sContainer) port(name string) (int, bool) {
-	for _, p := range c.Ports {
-		if p.Name == name {
-			return p.ContainerPort, true
-		}
-	}
-	return 0, false
-}
-
-// resolve turns a probe's or Service's port reference into a container port.
-func (c *k8sContainer) resolve(t *testing.T, p intOrString) int {
+// resolvePort turns a probe's or Service's port reference into a port of
+// container c.
+func resolvePort(t *testing.T, c *corev1.Container, p intstr.IntOrString) int {
 	t.Helper()
-	if p.Str == "" {
-		return p.Int
+	if p.Type == intstr.Int {
+		return p.IntValue()
 	}
-	n, ok := c.port(p.Str)
-	if !ok {
-		t.Fatalf("port %q is not a named port of container %s", p.Str, c.Name)
+	i := slices.IndexFunc(c.Ports, func(cp corev1.ContainerPort) bool { return cp.Name == p.StrVal })
+	if i < 0 {
+		t.Fatalf("port %q is not a named port of container %s", p.StrVal, c.Name)
 	}
-	return n
+	return int(c.Ports[i].ContainerPort)
+}
+
+// selects reports whether a label selector selects pods with the labels,
+// as the controllers evaluate it (a nil selector selects nothing).
+func selects(t *testing.T, sel *metav1.LabelSelector, podLabels map[string]string) bool {
+	t.Helper()
+	s, err := metav1.LabelSelectorAsSelector(sel)
+	if err != nil {
+		t.Fatalf("selector %s: %v", metav1.FormatLabelSelector(sel), err)
+	}
+	return s.Matches(labels.Set(podLabels))
 }
 
 // --- collector configuration ---
@@ -437,7 +290,7 @@ func TestDeployKubernetesManifests(t *testing.T) {
 	})
 
 	d, c := m.gateway(t)
-	podLabels := d.Spec.Template.Metadata.Labels
+	podLabels := d.Spec.Template.Labels
 
 	configPath, configSub, configCM := m.mount(t, d, c, "config")
 	if configSub == "" {
@@ -445,9 +298,9 @@ func TestDeployKubernetesManifests(t *testing.T) {
 	}
 	configText, ok := configCM.Data[configSub]
 	if !ok {
-		t.Fatalf("ConfigMap %s has no key %q", configCM.Metadata.Name, configSub)
+		t.Fatalf("ConfigMap %s has no key %q", configCM.Name, configSub)
 	}
-	cfg := parseCollectorConfig(t, configCM.Metadata.Name, []byte(configText))
+	cfg := parseCollectorConfig(t, configCM.Name, []byte(configText))
 
 	t.Run("the container runs the mounted config", func(t *testing.T) {
 		if !slices.Contains(c.Args, "--config="+configPath) {
@@ -456,17 +309,17 @@ func TestDeployKubernetesManifests(t *testing.T) {
 	})
 
 	t.Run("selectors match the pods", func(t *testing.T) {
-		if !subset(d.Spec.Selector.MatchLabels, podLabels) || len(d.Spec.Selector.MatchLabels) == 0 {
-			t.Errorf("Deployment selector %v does not select its pods %v", d.Spec.Selector.MatchLabels, podLabels)
+		if d.Spec.Selector == nil || len(d.Spec.Selector.MatchLabels) == 0 || !selects(t, d.Spec.Selector, podLabels) {
+			t.Errorf("Deployment selector %s does not select its pods %v", metav1.FormatLabelSelector(d.Spec.Selector), podLabels)
 		}
 		for _, s := range m.services {
-			if len(s.Spec.Selector) == 0 || !subset(s.Spec.Selector, podLabels) {
-				t.Errorf("Service %s selector %v does not select the pods %v", s.Metadata.Name, s.Spec.Selector, podLabels)
+			if len(s.Spec.Selector) == 0 || !labels.SelectorFromSet(s.Spec.Selector).Matches(labels.Set(podLabels)) {
+				t.Errorf("Service %s selector %v does not select the pods %v", s.Name, s.Spec.Selector, podLabels)
 			}
 		}
 		for _, b := range m.pdbs {
-			if !subset(b.Spec.Selector.MatchLabels, podLabels) {
-				t.Errorf("PodDisruptionBudget %s selector %v does not select the pods %v", b.Metadata.Name, b.Spec.Selector.MatchLabels, podLabels)
+			if !selects(t, b.Spec.Selector, podLabels) {
+				t.Errorf("PodDisruptionBudget %s selector %s does not select the pods %v", b.Name, metav1.FormatLabelSelector(b.Spec.Selector), podLabels)
 			}
 		}
 	})
@@ -481,7 +334,7 @@ func TestDeployKubernetesManifests(t *testing.T) {
 		if p, ok := hc["path"].(string); ok {
 			path = p
 		}
-		probes := map[string]*k8sProbe{"startupProbe": c.StartupProbe, "readinessProbe": c.ReadinessProbe, "livenessProbe": c.LivenessProbe}
+		probes := map[string]*corev1.Probe{"startupProbe": c.StartupProbe, "readinessProbe": c.ReadinessProbe, "livenessProbe": c.LivenessProbe}
 		for name, p := range probes {
 			if name == "startupProbe" && p == nil {
 				continue
@@ -490,7 +343,7 @@ func TestDeployKubernetesManifests(t *testing.T) {
 				t.Errorf("%s: want an httpGet probe", name)
 				continue
 			}
-			if got := c.resolve(t, p.HTTPGet.Port); got != port {
+			if got := resolvePort(t, c, p.HTTPGet.Port); got != port {
 				t.Errorf("%s: port %d, health_check listens on %d", name, got, port)
 			}
 			if p.HTTPGet.Path != path {
@@ -505,10 +358,10 @@ func TestDeployKubernetesManifests(t *testing.T) {
 		for _, s := range m.services {
 			var targets []int
 			for _, p := range s.Spec.Ports {
-				targets = append(targets, c.resolve(t, p.TargetPort))
+				targets = append(targets, resolvePort(t, c, p.TargetPort))
 			}
 			if !slices.Contains(targets, grpcPort) || !slices.Contains(targets, httpPort) {
-				t.Errorf("Service %s targets ports %v; the receiver listens on %d (gRPC) and %d (HTTP)", s.Metadata.Name, targets, grpcPort, httpPort)
+				t.Errorf("Service %s targets ports %v; the receiver listens on %d (gRPC) and %d (HTTP)", s.Name, targets, grpcPort, httpPort)
 			}
 		}
 	})
@@ -519,25 +372,29 @@ func TestDeployKubernetesManifests(t *testing.T) {
 		}
 		h := m.hpas[0]
 		ref := h.Spec.ScaleTargetRef
-		if ref.APIVersion != "apps/v1" || ref.Kind != "Deployment" || ref.Name != d.Metadata.Name {
-			t.Errorf("scaleTargetRef %+v, want apps/v1 Deployment %s", ref, d.Metadata.Name)
+		if ref.APIVersion != "apps/v1" || ref.Kind != "Deployment" || ref.Name != d.Name {
+			t.Errorf("scaleTargetRef %+v, want apps/v1 Deployment %s", ref, d.Name)
 		}
-		if h.Metadata.Namespace != d.Metadata.Namespace {
-			t.Errorf("HPA in namespace %q, Deployment in %q", h.Metadata.Namespace, d.Metadata.Namespace)
+		if h.Namespace != d.Namespace {
+			t.Errorf("HPA in namespace %q, Deployment in %q", h.Namespace, d.Namespace)
 		}
-		if h.Spec.MinReplicas < 2 || h.Spec.MaxReplicas < h.Spec.MinReplicas {
-			t.Errorf("replicas %d..%d: want at least 2, and max >= min", h.Spec.MinReplicas, h.Spec.MaxReplicas)
+		minReplicas := int32(1) // the API's default
+		if h.Spec.MinReplicas != nil {
+			minReplicas = *h.Spec.MinReplicas
 		}
-		if !slices.ContainsFunc(h.Spec.Metrics, func(m k8sHPAMetric) bool {
-			return m.Type == "Resource" && m.Resource.Name == "cpu"
+		if minReplicas < 2 || h.Spec.MaxReplicas < minReplicas {
+			t.Errorf("replicas %d..%d: want at least 2, and max >= min", minReplicas, h.Spec.MaxReplicas)
+		}
+		if !slices.ContainsFunc(h.Spec.Metrics, func(m autoscalingv2.MetricSpec) bool {
+			return m.Type == autoscalingv2.ResourceMetricSourceType && m.Resource != nil && m.Resource.Name == corev1.ResourceCPU
 		}) {
 			t.Errorf("the HPA does not scale on CPU")
 		}
 		// Utilization is a share of the request: without one the HPA has nothing to compute.
-		if c.Resources.Requests["cpu"] == "" {
+		if _, ok := c.Resources.Requests[corev1.ResourceCPU]; !ok {
 			t.Errorf("container %s has no CPU request for the HPA's utilization target", c.Name)
 		}
-		if c.Resources.Limits["memory"] == "" {
+		if _, ok := c.Resources.Limits[corev1.ResourceMemory]; !ok {
 			t.Errorf("container %s has no memory limit for the memory_limiter to work from", c.Name)
 		}
 	})
@@ -561,13 +418,13 @@ func TestDeployKubernetesManifests(t *testing.T) {
 				continue
 			}
 			if _, ok := cm.Data[key]; !ok {
-				t.Errorf("catalogs.files entry %q: ConfigMap %s has no key %q", p, cm.Metadata.Name, key)
+				t.Errorf("catalogs.files entry %q: ConfigMap %s has no key %q", p, cm.Name, key)
 			}
 			listed[key] = true
 		}
 		for key := range cm.Data {
 			if !listed[key] {
-				t.Errorf("ConfigMap %s key %q is mounted but not listed in catalogs.files, so it is never loaded", cm.Metadata.Name, key)
+				t.Errorf("ConfigMap %s key %q is mounted but not listed in catalogs.files, so it is never loaded", cm.Name, key)
 			}
 		}
 		ri, _ := lookup(ec, "catalogs", "reload_interval").(string)
@@ -577,7 +434,7 @@ func TestDeployKubernetesManifests(t *testing.T) {
 	})
 
 	t.Run("every pipeline starts with memory_limiter and batches after enrichment", func(t *testing.T) {
-		checkPipelines(t, configCM.Metadata.Name, cfg)
+		checkPipelines(t, configCM.Name, cfg)
 	})
 
 	t.Run("every env reference is set", func(t *testing.T) {
@@ -609,7 +466,7 @@ func TestDeployKubernetesManifests(t *testing.T) {
 		}
 		env := podEnv(c)
 		if out, err := validateConfig(t, configFile, env...); err != nil {
-			t.Fatalf("validate %s (from ConfigMap %s): %v\n%s", configFile, configCM.Metadata.Name, err, out)
+			t.Fatalf("validate %s (from ConfigMap %s): %v\n%s", configFile, configCM.Name, err, out)
 		}
 
 		// The check has teeth: a catalog the processor rejects fails it, and
@@ -635,7 +492,7 @@ func TestDeployKubernetesManifests(t *testing.T) {
 
 // podEnv is the container's environment as the pod would see it, with the pod
 // IP on loopback.
-func podEnv(c *k8sContainer) []string {
+func podEnv(c *corev1.Container) []string {
 	var env []string
 	for _, e := range c.Env {
 		switch {
@@ -646,15 +503,6 @@ func podEnv(c *k8sContainer) []string {
 		}
 	}
 	return env
-}
-
-func subset(sel, labels map[string]string) bool {
-	for k, v := range sel {
-		if labels[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // checkPipelines: memory_limiter first (it must refuse data before anything
@@ -713,7 +561,7 @@ func TestDeployNamesAgree(t *testing.T) {
 	_, c := m.gateway(t)
 	d := &m.deployments[0]
 	_, sub, cm := m.mount(t, d, c, "config")
-	sources = append(sources, source{"ConfigMap " + cm.Metadata.Name, parseCollectorConfig(t, cm.Metadata.Name, []byte(cm.Data[sub]))})
+	sources = append(sources, source{"ConfigMap " + cm.Name, parseCollectorConfig(t, cm.Name, []byte(cm.Data[sub]))})
 
 	// PromQL to check for metric names; PromQL and annotation templates to
 	// check for labels.
@@ -942,7 +790,7 @@ func TestDeployKubernetesCatalogReload(t *testing.T) {
 	const key = "overrides.yaml"
 	original, ok := catalogs.Data[key]
 	if !ok {
-		t.Fatalf("test premise: ConfigMap %s has a key %s", catalogs.Metadata.Name, key)
+		t.Fatalf("test premise: ConfigMap %s has a key %s", catalogs.Name, key)
 	}
 	// The edit a user would apply: the overridden entry renamed and raised.
 	edited := strings.NewReplacer("name: Automation Inactive", "name: Automation Switched Off",

@@ -13,8 +13,8 @@ SHELL := bash
 GO ?= go
 
 # Pinned tool versions. ocb's version must match the collector core modules in
-# builder-config.yaml (v0.162.0 / stable v1.68.0).
-OCB_VERSION          ?= v0.162.0
+# builder-config.yaml (v0.165.0 / stable v1.71.0).
+OCB_VERSION          ?= v0.165.0
 TELEMETRYGEN_VERSION ?= v0.161.0
 
 # Tools install into ./bin, the distribution into ./_build (both git-ignored).

@@ -158,7 +158,9 @@ func TestFactoryOneReloadForAllPipelines(t *testing.T) {
 		}
 	})
 
-	require.NoError(t, os.WriteFile(path, []byte(acmeCatalog("Backend Gone")), 0o600))
+	// Put in place by a rename, so that no tick reads the file half written.
+	require.NoError(t, os.WriteFile(path+".tmp", []byte(acmeCatalog("Backend Gone")), 0o600))
+	require.NoError(t, os.Rename(path+".tmp", path))
 	require.Eventually(t, func() bool {
 		return counts(t, tel, metadata.MetricCatalogReloads)["result=success"] > 0
 	}, 10*time.Second, 5*time.Millisecond)

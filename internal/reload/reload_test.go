@@ -38,7 +38,13 @@ func (e *events) get() []string {
 // once however many ticks pass, and a restored file is parsed again.
 func TestReloader(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.txt")
-	write := func(s string) { require.NoError(t, os.WriteFile(path, []byte(s), 0o600)) }
+	// Each content is put in place by a rename, so that a tick never reads
+	// a file half written.
+	write := func(s string) {
+		tmp := path + ".tmp"
+		require.NoError(t, os.WriteFile(tmp, []byte(s), 0o600))
+		require.NoError(t, os.Rename(tmp, path))
+	}
 	write("one")
 	loaded, err := Fingerprint([]string{path})
 	require.NoError(t, err)

@@ -18,6 +18,8 @@ type Vendor struct {
 	Source string
 	// Version is the catalog version of this vendor's entries.
 	Version string
+	// Responses are where the vendor's error responses carry the code.
+	Responses []ResponseShape
 	// File and Line locate the vendor's definition, for messages.
 	File string
 	Line int

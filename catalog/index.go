@@ -39,6 +39,9 @@ type Index struct {
 	inferInt map[int64]inferred
 	inferStr map[string]inferred // keys upper-cased
 
+	// responses are the vendors' response code paths by last key.
+	responses map[string][]*ResponsePath
+
 	// posOf is each vendor's position in vendors and codes, for vendors
 	// whose own position (set by Load) is not their position here.
 	posOf map[*Vendor]int
@@ -99,8 +102,21 @@ func NewIndex(c *Catalog) *Index {
 			}
 		}
 	}
+	ix.responses = indexResponses(ix.vendors)
 	return ix
 }
+
+// ResponsePathsEndingIn returns the response code paths whose last key is
+// k, or nil. It does not allocate. The slice is shared; do not modify it.
+func (ix *Index) ResponsePathsEndingIn(k string) []*ResponsePath {
+	if len(ix.responses) == 0 {
+		return nil
+	}
+	return ix.responses[k]
+}
+
+// HasResponses reports whether any vendor declares a response shape.
+func (ix *Index) HasResponses() bool { return len(ix.responses) > 0 }
 
 func addInferred[K comparable](m map[K]inferred, k K, e *Entry) {
 	in := m[k]

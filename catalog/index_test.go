@@ -330,3 +330,46 @@ func TestNewIndexDoesNotMutate(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexResponsePaths checks how the built-in vendors' response shapes
+// are indexed: by last key, one path per distinct key list, with every
+// vendor that declares it.
+func TestIndexResponsePaths(t *testing.T) {
+	cat, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(cat)
+	ids := func(p *ResponsePath) []string {
+		var out []string
+		for _, v := range p.Vendors {
+			out = append(out, v.ID)
+		}
+		return out
+	}
+	tests := []struct {
+		last string
+		want map[string][]string // path → vendors
+	}{
+		{"code", map[string][]string{"code": {"speakap", "netease_im"}, "error → code": {"cometchat"}}},
+		{"ErrorCode", map[string][]string{"ResponseStatus → ErrorCode": {"fonedynamics"}}},
+		{"error_code", map[string][]string{"status → error_code": {"zingle"}}},
+		{"message", nil},
+		{"Code", nil},
+	}
+	for _, tt := range tests {
+		got := map[string][]string{}
+		for _, p := range ix.ResponsePathsEndingIn(tt.last) {
+			got[PathString(p.Keys)] = ids(p)
+		}
+		if len(tt.want) == 0 && len(got) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("paths ending in %q: got %v, want %v", tt.last, got, tt.want)
+		}
+	}
+	if !ix.HasResponses() {
+		t.Error("HasResponses is false for the built-in catalog")
+	}
+}

@@ -151,6 +151,7 @@ func cloneVendor(v *Vendor) *Vendor {
 	c := *v
 	c.Aliases = append([]string(nil), v.Aliases...)
 	c.Hosts = append([]string(nil), v.Hosts...)
+	c.Responses = append([]ResponseShape(nil), v.Responses...)
 	c.pos = 0
 	return &c
 }

@@ -410,6 +410,9 @@ func (d *decoder) vendor(vf field) (*Vendor, codeShape) {
 		s, _ := d.text(f.val, where, "version")
 		v.Version = strings.TrimSpace(s)
 	}
+	if f, ok := fs["responses"]; ok {
+		v.Responses = d.responses(f.val, where)
+	}
 	return v, shape
 }
 

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -117,6 +118,20 @@ func (ix *Index) ResponsePathsEndingIn(k string) []*ResponsePath {
 
 // HasResponses reports whether any vendor declares a response shape.
 func (ix *Index) HasResponses() bool { return len(ix.responses) > 0 }
+
+// ResponseLastKeys returns the last keys of every response code path, in
+// load order of the vendors that declare them, each once.
+func (ix *Index) ResponseLastKeys() []string {
+	var out []string
+	for _, v := range ix.vendors {
+		for _, s := range v.Responses {
+			if k := s.Code[len(s.Code)-1]; !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
 
 func addInferred[K comparable](m map[K]inferred, k K, e *Entry) {
 	in := m[k]

@@ -55,6 +55,9 @@ type Config struct {
 	SpanStatus bool `mapstructure:"span_status"`
 	// LogSeverity raises a log record's severity to the entry's when lower.
 	LogSeverity bool `mapstructure:"log_severity"`
+	// Payloads chooses where vendor error responses are looked for when no
+	// code attribute holds a code.
+	Payloads PayloadsConfig `mapstructure:"payloads"`
 
 	// prevent unkeyed literals
 	_ struct{}
@@ -92,6 +95,62 @@ type OutputConfig struct {
 	_ struct{}
 }
 
+// PayloadsConfig chooses where vendor error responses (the bodies services
+// log) are looked for, and bounds the work each one may cost. A payload is
+// a place a code may be: only a catalog hit at a path a vendor declares
+// writes anything.
+type PayloadsConfig struct {
+	// Enabled turns payload scanning on.
+	Enabled bool `mapstructure:"enabled"`
+	// LogBody scans a log record's body when it is a map, or a string
+	// whose first non-space byte is '{'.
+	LogBody bool `mapstructure:"log_body"`
+	// MapAttributes scans every map-valued attribute of a record (what JSON
+	// log parsers and structured-logging bridges produce).
+	MapAttributes bool `mapstructure:"map_attributes"`
+	// StringAttributes are string attributes scanned when they hold a JSON
+	// object, such as the captured response body.
+	StringAttributes []string `mapstructure:"string_attributes"`
+	// MaxBytes is the longest JSON text scanned; longer text is skipped,
+	// unread, and counted.
+	MaxBytes int `mapstructure:"max_bytes"`
+	// MaxDepth is the deepest nesting of objects and arrays searched.
+	MaxDepth int `mapstructure:"max_depth"`
+	// MaxKeys is how many object keys and array elements one payload may
+	// hold; a larger one is skipped and counted.
+	MaxKeys int `mapstructure:"max_keys"`
+
+	// prevent unkeyed literals
+	_ struct{}
+}
+
+// Defaults of the payloads block.
+const (
+	// DefaultPayloadBodyAttribute is the semantic conventions' attribute for
+	// a captured HTTP response body.
+	DefaultPayloadBodyAttribute = "http.response.body.content"
+	DefaultPayloadMaxBytes      = 64 << 10
+	DefaultPayloadMaxDepth      = 8
+	DefaultPayloadMaxKeys       = 1024
+	// Bounds of the limits a configuration may set.
+	MaxPayloadBytes = 16 << 20
+	MaxPayloadDepth = 32
+	MaxPayloadKeys  = 1 << 20
+)
+
+// DefaultPayloads returns the payloads block an empty configuration gets.
+func DefaultPayloads() PayloadsConfig {
+	return PayloadsConfig{
+		Enabled:          true,
+		LogBody:          true,
+		MapAttributes:    true,
+		StringAttributes: []string{DefaultPayloadBodyAttribute},
+		MaxBytes:         DefaultPayloadMaxBytes,
+		MaxDepth:         DefaultPayloadMaxDepth,
+		MaxKeys:          DefaultPayloadMaxKeys,
+	}
+}
+
 // CodeAttribute is one attribute read for a code. In YAML it is either a
 // plain string (the key) or a map {key, vendor}; both decode, because
 // UnmarshalText handles the string form and mapstructure decodes the map
@@ -126,6 +185,7 @@ func Default() *Config {
 			Prefix:     DefaultPrefix,
 			Attributes: DefaultAttributes(),
 		},
+		Payloads: DefaultPayloads(),
 	}
 }
 

@@ -53,7 +53,12 @@ func TestLoadValid(t *testing.T) {
 						Files:          []string{"../testdata/catalogs/acme.yaml"},
 						ReloadInterval: 30 * time.Second,
 					},
-					Output:      OutputConfig{Prefix: "ec.", Attributes: DefaultAttributes(), Description: true},
+					Output: OutputConfig{Prefix: "ec.", Attributes: DefaultAttributes(), Description: true},
+					Payloads: PayloadsConfig{
+						Enabled: true, LogBody: false, MapAttributes: true,
+						StringAttributes: []string{"http.response.body.content", "vendor.response"},
+						MaxBytes:         8192, MaxDepth: 4, MaxKeys: 256,
+					},
 					SpanStatus:  true,
 					LogSeverity: true,
 				}

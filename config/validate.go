@@ -32,6 +32,8 @@ var (
 	ErrPrefix = errors.New(`output.prefix: must be non-empty and end with "."`)
 	// ErrNoAttributes: output.attributes set to an empty list.
 	ErrNoAttributes = errors.New("output.attributes: at least one attribute is required (or leave it unset for the default)")
+	// ErrPayloadLimit: a payloads limit is out of its range.
+	ErrPayloadLimit = errors.New("out of range")
 	// ErrReloadInterval: catalogs.reload_interval is negative.
 	ErrReloadInterval = errors.New("catalogs.reload_interval: must be zero (no reload) or positive")
 	// ErrReloadIntervalShort: catalogs.reload_interval is positive but
@@ -69,6 +71,10 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.validateKeys("host_attributes", "", c.HostAttributes, prefixOK)...)
 
 	errs = append(errs, c.validateAttributes()...)
+	errs = append(errs, c.validateKeys("payloads.string_attributes", "", c.Payloads.StringAttributes, prefixOK)...)
+	if c.Payloads.Enabled {
+		errs = append(errs, c.Payloads.validateLimits()...)
+	}
 
 	switch ri := c.Catalogs.ReloadInterval; {
 	case ri < 0:
@@ -139,6 +145,25 @@ func (c *Config) validateAttributes() []error {
 			continue
 		}
 		seen[a] = i
+	}
+	return errs
+}
+
+// validateLimits checks the payload limits: each positive and within its
+// bound, so that no configuration makes a payload's cost unbounded.
+func (p *PayloadsConfig) validateLimits() []error {
+	var errs []error
+	for _, l := range []struct {
+		key      string
+		val, max int
+	}{
+		{"payloads.max_bytes", p.MaxBytes, MaxPayloadBytes},
+		{"payloads.max_depth", p.MaxDepth, MaxPayloadDepth},
+		{"payloads.max_keys", p.MaxKeys, MaxPayloadKeys},
+	} {
+		if l.val < 1 || l.val > l.max {
+			errs = append(errs, fmt.Errorf("%s: %w: %d (want 1 to %d)", l.key, ErrPayloadLimit, l.val, l.max))
+		}
 	}
 	return errs
 }

@@ -26,14 +26,15 @@ func (p *catalogProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.
 			records := sls.At(j).LogRecords()
 			for k := 0; k < records.Len(); k++ {
 				lr := records.At(k)
-				r := st.enrich(lr.Attributes(), &h, &b)
+				body := lr.Body()
+				r := st.enrichRecord(lr.Attributes(), &body, &h, &b)
 				if raise && r.entry != nil {
 					raiseSeverity(lr, r.entry.Severity)
 				}
 			}
 		}
 	}
-	b.rec.flush()
+	b.flush()
 	return ld, nil
 }
 

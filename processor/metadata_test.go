@@ -3,6 +3,7 @@ package processor
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -195,6 +197,8 @@ func TestMetadataDeclarations(t *testing.T) {
 	// enums of metadata.yaml.
 	assert.ElementsMatch(t, md.Attributes["signal"].Enum, signalNames[:], "signal enum")
 	assert.ElementsMatch(t, md.Attributes["reason"].Enum, reasonNames[:], "reason enum")
+	assert.ElementsMatch(t, md.Attributes["source"].Enum, payloadSourceNames[:], "source enum")
+	assert.ElementsMatch(t, md.Attributes["outcome"].Enum, payloadResultNames[:], "outcome enum")
 
 	var want []string
 	for key := range md.Telemetry.Metrics {
@@ -207,6 +211,7 @@ func TestMetadataDeclarations(t *testing.T) {
 		metadata.MetricValuesSkipped,
 		metadata.MetricCatalogReloads,
 		metadata.MetricCatalogEntries,
+		metadata.MetricPayloadsRead,
 	}, "internal/metadata's metric names against metadata.yaml's keys")
 }
 
@@ -266,6 +271,8 @@ func TestMetadataTelemetry(t *testing.T) {
 		map[string]any{"error.code": true, "reloadco.error.code": 1}, // a non-code value skipped
 		map[string]any{"error.code": 2602, "error.vendor": 7},        // a non-vendor value skipped
 	))
+	require.NoError(t, err)
+	_, err = p.processLogs(ctx, payloadLogs(t))
 	require.NoError(t, err)
 	_, err = p.processTraces(ctx, tracesWith(map[string]any{"error.code": "ERR_UID_NOT_FOUND"}))
 	require.NoError(t, err)
@@ -391,4 +398,35 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// payloadLogs returns log records whose payloads end in every outcome, from
+// every source.
+func payloadLogs(t *testing.T) plog.Logs {
+	ld := plog.NewLogs()
+	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	body := func(s string) { lrs.AppendEmpty().Body().SetStr(s) }
+	mapBody := func(m map[string]any) {
+		require.NoError(t, lrs.AppendEmpty().Body().SetEmptyMap().FromRaw(m))
+	}
+	mapBody(map[string]any{"error": map[string]any{"code": "ERR_UID_NOT_FOUND"}}) // log_body match
+	require.NoError(t, lrs.AppendEmpty().Attributes().FromRaw(map[string]any{     // map_attribute match
+		"response": map[string]any{"ResponseStatus": map[string]any{"ErrorCode": "NUMBER_NOT_FOUND"}},
+	}))
+	lrs.AppendEmpty().Attributes().PutStr("http.response.body.content", `{"status":{"error_code":2601}}`) // string_attribute match
+	body(`{"code": 414}`)                                                                                 // speakap and netease_im share "code": ambiguous
+	body(`{"msg": "no code here"}`)                                                                       // no_match
+	mapBody(map[string]any{                                                                               // conflict
+		"error":          map[string]any{"code": "ERR_UID_NOT_FOUND"},
+		"ResponseStatus": map[string]any{"ErrorCode": "NUMBER_NOT_FOUND"},
+	})
+	body(`{"code": -3,`)                                              // invalid_json
+	body(`{"a":"` + strings.Repeat("x", 70<<10) + `"}`)               // too_large
+	body(strings.Repeat(`{"a":`, 10) + "1" + strings.Repeat("}", 10)) // too_deep
+	keys := make([]string, 1100)
+	for i := range keys {
+		keys[i] = fmt.Sprintf(`"k%d":%d`, i, i)
+	}
+	body("{" + strings.Join(keys, ",") + "}") // too_many_keys
+	return ld
 }

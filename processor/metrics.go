@@ -27,7 +27,7 @@ func (p *catalogProcessor) processMetrics(ctx context.Context, md pmetric.Metric
 			}
 		}
 	}
-	b.rec.flush()
+	b.flush()
 	return md, nil
 }
 

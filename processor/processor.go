@@ -167,12 +167,33 @@ type batch struct {
 	sc  scratch
 }
 
+// flush records the batch's counts, the payloads read included.
+func (b *batch) flush() {
+	b.rec.flush()
+	if pr := b.sc.probe; pr != nil {
+		b.rec.flushPayloads(&pr.tally)
+		b.sc.releaseProbe()
+	}
+}
+
 // enrich is the work done for one record: read a code from attrs, resolve
 // its vendor and entry with the record's hints, count the outcome and
 // write the entry's attributes into attrs. A record without a code value
 // is neither changed nor counted as enriched.
 func (s *state) enrich(attrs pcommon.Map, h *hints, b *batch) result {
+	return s.enrichRecord(attrs, nil, h, b)
+}
+
+// enrichRecord is enrich for a record that may carry a payload besides its
+// attributes (a log record's body). Payloads are read only when no code
+// attribute holds a code value: strict code attributes come first.
+func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b *batch) result {
 	r := s.resolve(attrs, h, &b.sc)
+	if r.outcome == outcomeNone && s.payloads.enabled {
+		skipped := r.skippedCodes
+		r = s.probePayloads(attrs, body, h, &b.sc)
+		r.skippedCodes = skipped
+	}
 	b.rec.count(&r)
 	if r.outcome != outcomeNone {
 		s.write(attrs, &r)

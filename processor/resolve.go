@@ -40,6 +40,9 @@ type result struct {
 	// attributes held a value that names nothing and were passed over.
 	skippedCodes   int
 	skippedVendors int
+	// probed is set when payloads were read for the record; their
+	// outcomes are in the batch's scratch tally.
+	probed bool
 }
 
 // category returns the category written for the result.
@@ -72,6 +75,9 @@ type hints struct {
 type scratch struct {
 	memo hintMemo
 	res  resourceHints
+	// probe reads payloads, taken from a pool by the batch's first record
+	// that has one.
+	probe *probe
 }
 
 // resourceHints keeps what a resource's vendor and host attributes

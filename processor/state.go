@@ -66,6 +66,8 @@ type state struct {
 	hintFirst [256 / 64]uint64
 	infer     bool
 
+	payloads payloadPlan
+
 	out outputNames
 	// selected has bit a set for each attribute a the configuration
 	// writes (output.attributes).
@@ -87,6 +89,7 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 		infer:      cfg.InferVendor,
 		out:        newOutputNames(cfg.Output.Prefix),
 		selected:   cfg.WrittenAttributes(),
+		payloads:   newPayloadPlan(cfg.Payloads, ix),
 		sets:       newMetricSets(ix.Vendors()),
 	}
 	for i, a := range cfg.EffectiveCodeAttributes(ix.Vendors()) {

@@ -60,10 +60,12 @@ type telemetry struct {
 	skipped   metric.Int64Counter
 	reloads   metric.Int64Counter
 	entries   metric.Int64Gauge
+	payloads  metric.Int64Counter
 
 	reloadSuccess []metric.AddOption
 	reloadFailure []metric.AddOption
 	skippedOpts   [numReasons][]metric.AddOption
+	payloadOpts   [numPayloadSources][numPayloadResults][]metric.AddOption
 }
 
 func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
@@ -94,8 +96,19 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 		metric.WithDescription("Entries in the catalog in use."),
 		metric.WithUnit("{entry}"))
 	err = errors.Join(err, e)
+	t.payloads, e = m.Int64Counter(metadata.MetricPayloadsRead,
+		metric.WithDescription("Payloads (log bodies, map-valued and configured string attributes) read for a vendor error response, by source and result."),
+		metric.WithUnit("{payload}"))
+	err = errors.Join(err, e)
 	if err != nil {
 		return nil, err
+	}
+	for src := range numPayloadSources {
+		for res := range numPayloadResults {
+			t.payloadOpts[src][res] = addOpts(
+				attribute.String("source", payloadSourceNames[src]),
+				attribute.String("outcome", payloadResultNames[res]))
+		}
 	}
 	t.reloadSuccess = addOpts(attribute.String("result", "success"))
 	t.reloadFailure = addOpts(attribute.String("result", "failure"))
@@ -278,6 +291,19 @@ func (b *batchRecorder) flushUnknown() {
 		b.tel.unknown.Add(b.ctx, u.n, b.sets.unknownOpts(u.vendor)...)
 	}
 	s.nUnknown = 0
+}
+
+// flushPayloads records the outcomes of the payloads a batch read, and
+// clears them.
+func (b *batchRecorder) flushPayloads(t *payloadTally) {
+	for src := range numPayloadSources {
+		for res := range numPayloadResults {
+			if n := t[src][res]; n > 0 {
+				b.tel.payloads.Add(b.ctx, int64(n), b.tel.payloadOpts[src][res]...)
+				t[src][res] = 0
+			}
+		}
+	}
 }
 
 // flush records the batch's counts. Most batches of a collector have no

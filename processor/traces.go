@@ -43,7 +43,7 @@ func (p *catalogProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 			}
 		}
 	}
-	b.rec.flush()
+	b.flush()
 	return td, nil
 }
 

@@ -7,6 +7,7 @@
 package jsonscan // import "github.com/errorcatalog/errorcatalogprocessor/internal/jsonscan"
 
 import (
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -54,6 +55,11 @@ const (
 	String Kind = iota + 1
 	// Number: Raw is the number as written.
 	Number
+	// Embedded: a string, under any key, whose content starts with '{': a
+	// JSON object written into a string (a logged response body). Raw is
+	// the content, escapes included (see Unescape). Visited only when
+	// Scanner.Embedded is set.
+	Embedded
 )
 
 // Scalar is a string or number value under a wanted key.
@@ -93,6 +99,8 @@ type Scanner struct {
 	// visited, compared byte for byte with the key as written (a key
 	// written with escapes is never wanted).
 	Wanted []string
+	// Embedded also visits strings that hold a JSON object (Kind Embedded).
+	Embedded bool
 
 	s     string
 	i     int
@@ -175,9 +183,16 @@ func (sc *Scanner) run(v Visitor) Result {
 			if !ok {
 				return Invalid
 			}
-			if key != "" && sc.wanted(key) {
+			kind := Kind(0)
+			switch {
+			case sc.Embedded && len(raw) > 0 && raw[0] == '{':
+				kind = Embedded
+			case key != "" && sc.wanted(key):
+				kind = String
+			}
+			if kind != 0 {
 				sc.path.keys[depth], sc.path.n = key, depth+1
-				if !v.Visit(&sc.path, Scalar{Kind: String, Raw: raw, Escaped: esc}) {
+				if !v.Visit(&sc.path, Scalar{Kind: kind, Raw: raw, Escaped: esc}) {
 					return Stopped
 				}
 			}
@@ -389,4 +404,80 @@ func (sc *Scanner) readLiteral() bool {
 		}
 	}
 	return false
+}
+
+// Unescape appends the value of a JSON string's content raw (as Scalar.Raw
+// holds it, escapes included) to dst. It returns false when raw holds an
+// escape that is not valid JSON; Scan has already refused such text.
+func Unescape(dst []byte, raw string) ([]byte, bool) {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '\\' {
+			dst = append(dst, c)
+			continue
+		}
+		if i+1 >= len(raw) {
+			return dst, false
+		}
+		i++
+		switch raw[i] {
+		case '"', '\\', '/':
+			dst = append(dst, raw[i])
+		case 'b':
+			dst = append(dst, '\b')
+		case 'f':
+			dst = append(dst, '\f')
+		case 'n':
+			dst = append(dst, '\n')
+		case 'r':
+			dst = append(dst, '\r')
+		case 't':
+			dst = append(dst, '\t')
+		case 'u':
+			r, ok := hex4(raw, i+1)
+			if !ok {
+				return dst, false
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				// A pair is written \uD83D\uDE00; a lone half is U+FFFD,
+				// as encoding/json decodes it.
+				if r2, ok := hex4(raw, i+3); ok && i+2 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
+					if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+						i += 6
+						r = d
+					} else {
+						r = utf8.RuneError
+					}
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			dst = utf8.AppendRune(dst, r)
+		default:
+			return dst, false
+		}
+	}
+	return dst, true
+}
+
+// hex4 reads four hex digits at s[i:].
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[i : i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }

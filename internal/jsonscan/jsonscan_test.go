@@ -88,6 +88,13 @@ type stopper struct{ n int }
 
 func (s *stopper) Visit(*Path, Scalar) bool { s.n++; return false }
 
+func TestScanEmbedded(t *testing.T) {
+	sc := Scanner{Limits: wide, Wanted: []string{"code"}, Embedded: true}
+	var c collect
+	require.Equal(t, OK, sc.Scan(`{"body":"{\"code\":-3}","code":"{x","note":"{"}`, &c))
+	assert.Equal(t, []string{`/body={\"code\":-3}`, `/code={x`, `/note={`}, c.got, "embedded objects are visited raw, whatever their key")
+}
+
 func TestScanStops(t *testing.T) {
 	sc := Scanner{Limits: wide, Wanted: []string{"code"}}
 	var s stopper
@@ -141,4 +148,21 @@ func FuzzScan(f *testing.F) {
 			t.Fatalf("Scan accepted %d bytes over a 64-byte limit", len(s))
 		}
 	})
+}
+
+func TestUnescape(t *testing.T) {
+	for _, raw := range []string{
+		`plain`, `{\"code\":-3,\"message\":\"Insufficient privileges\"}`, `tab\there\nnew \/ \\ \b\f\r`,
+		`\u00e9\u20ac`, `\ud83d\ude00`, `\ud83d alone`, `\ude00`, `\u0000`,
+	} {
+		var want string
+		require.NoError(t, json.Unmarshal([]byte(`"`+raw+`"`), &want), raw)
+		got, ok := Unescape(nil, raw)
+		require.True(t, ok, raw)
+		assert.Equal(t, want, string(got), raw)
+	}
+	for _, bad := range []string{`\x`, `\u12`, `\`, `\uZZZZ`} {
+		_, ok := Unescape(nil, bad)
+		assert.False(t, ok, bad)
+	}
 }

@@ -134,7 +134,9 @@ FUZZ_TARGETS := \
 	./catalog:FuzzHostOf \
 	./processor:FuzzCodeOf \
 	./processor:FuzzVendorResolution \
-	./processor:FuzzProcess
+	./processor:FuzzProcess \
+	./processor:FuzzPayload \
+	./internal/jsonscan:FuzzScan
 # How long `make fuzz-short` (CI) and `make fuzz` run each target. CI's
 # budget is a count of executions, not a duration: Go 1.26's fuzzing
 # coordinator can report a spurious "context deadline exceeded" failure when

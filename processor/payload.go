@@ -112,6 +112,11 @@ type probe struct {
 	embedded int
 	depth    int // embedding depth of the JSON being scanned
 	buf      []byte
+	// scanners are the JSON scanners of the payload and of the objects
+	// written into its strings, one per embedding depth: a scanner holds
+	// the path it reports to the probe, so it lives here rather than on
+	// the stack, where it would move to the heap for every scan.
+	scanners [maxEmbedDepth + 1]jsonscan.Scanner
 }
 
 var probes = sync.Pool{New: func() any { return new(probe) }}
@@ -131,6 +136,9 @@ func (sc *scratch) releaseProbe() {
 	if pr := sc.probe; pr != nil {
 		pr.s, pr.hintVendor, pr.entry = nil, nil, nil
 		clear(pr.keys[:])
+		for i := range pr.scanners {
+			pr.scanners[i].Wanted = nil
+		}
 		pr.buf = pr.buf[:0]
 		probes.Put(pr)
 		sc.probe = nil
@@ -375,8 +383,7 @@ func (pr *probe) wanted(k string) bool {
 // scanJSON reads a string payload. What it found counts only when the
 // whole text is JSON within the limits.
 func (pr *probe) scanJSON(text string) {
-	sc := jsonscan.Scanner{Limits: pr.s.payloads.limits, Wanted: pr.s.payloads.wanted, Embedded: true}
-	switch sc.Scan(text, pr) {
+	switch pr.scanner(0).Scan(text, pr) {
 	case jsonscan.OK, jsonscan.Stopped:
 		return
 	case jsonscan.TooLarge:
@@ -402,10 +409,16 @@ func (pr *probe) scanEmbedded(text string) {
 	pr.depth++
 	defer func() { pr.depth-- }()
 	entry, conflict, ambiguous := pr.entry, pr.conflict, pr.ambiguous
-	sc := jsonscan.Scanner{Limits: pr.s.payloads.limits, Wanted: pr.s.payloads.wanted, Embedded: true}
-	if sc.Scan(text, pr) != jsonscan.OK {
+	if pr.scanner(pr.depth).Scan(text, pr) != jsonscan.OK {
 		pr.entry, pr.conflict, pr.ambiguous = entry, conflict, ambiguous
 	}
+}
+
+// scanner returns the scanner of embedding depth d, set up for the state.
+func (pr *probe) scanner(d int) *jsonscan.Scanner {
+	sc := &pr.scanners[d]
+	sc.Limits, sc.Wanted, sc.Embedded = pr.s.payloads.limits, pr.s.payloads.wanted, true
+	return sc
 }
 
 // Visit is the JSON scanner's visitor.

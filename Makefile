@@ -265,6 +265,37 @@ bench-e2e: $(DIST_BIN) $(TELEMETRYGEN) $(BENCHSTAT) ## End-to-end throughput wit
 		-timeout 60m -v . | tee $(BENCH_DIR)/e2e.out
 	@$(BENCHSTAT) $(BENCH_DIR)/e2e.out | $(BENCH_TRIM)
 
+##@ Node.js client (e2e)
+
+# e2e/node: a Node.js service that logs vendor error responses with pino,
+# sent to the OpenTelemetry JS Logs SDK by @opentelemetry/instrumentation-pino
+# and exported over OTLP/HTTP; e2e/node_test.go runs it. Node.js and npm are
+# Debian's packages, installed with apt-get when missing (root, or through
+# sudo); the service's packages are the ones pinned in
+# e2e/node/package-lock.json, installed with `npm ci` when the lockfile is
+# newer than what node_modules holds.
+NODE_SERVICE := $(CURDIR)/e2e/node
+NODE_MODULES := $(NODE_SERVICE)/node_modules/.package-lock.json
+
+.PHONY: node
+node: node-runtime $(NODE_MODULES) ## Install Node.js and npm (Debian's packages) if missing, and e2e/node's pinned packages (npm ci).
+
+.PHONY: node-runtime
+node-runtime:
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
+	fi
+	@echo "node $$(node --version), npm $$(npm --version)"
+
+$(NODE_MODULES): $(NODE_SERVICE)/package.json $(NODE_SERVICE)/package-lock.json | node-runtime
+	cd $(NODE_SERVICE) && npm ci --no-audit --no-fund
+	@touch $@
+
+# Before the `e2e:` rule, which reads them (see E2E_DEPS above).
+E2E_DEPS += node
+E2E_ENV  += ERRORCATALOG_NODE_SERVICE=$(NODE_SERVICE)
+
 ##@ Testing
 
 .PHONY: test

@@ -3,6 +3,7 @@ module github.com/errorcatalog/errorcatalogprocessor
 go 1.26.8
 
 require (
+	github.com/buger/jsonparser v1.6.1
 	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden v0.165.1
 	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest v0.165.1
 	github.com/stretchr/testify v1.12.1

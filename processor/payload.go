@@ -145,26 +145,23 @@ func (sc *scratch) releaseProbe() {
 	}
 }
 
-// probePayloads looks for a vendor error response in the record's
-// payloads, in order: the log body, map-valued attributes, the configured
-// string attributes. The first payload with a match wins. Most records
-// carry none: they cost one look at the body and one pass over the
-// attributes' types.
-func (s *state) probePayloads(attrs pcommon.Map, body *pcommon.Value, h *hints, sc *scratch) result {
-	pl := &s.payloads
-	if (body != nil && pl.logBody && isPayloadBody(*body)) || s.hasPayloadAttribute(attrs) {
-		return s.readPayloads(attrs, body, h, sc)
+// mayHavePayload reports whether a record may carry a payload: a log body
+// that is a map or a JSON object, a map-valued attribute, or a configured
+// string attribute holding a JSON object. Most records carry none, and
+// this is all they pay: one look at the body, and what reading the code
+// attributes already learned of the others (seen).
+func (s *state) mayHavePayload(attrs pcommon.Map, body *pcommon.Value, seen payloadSeen) bool {
+	if body != nil && s.payloads.logBody {
+		// Map and Str are one type comparison each; Type would be several.
+		if body.Map() != (pcommon.Map{}) || looksLikeObject(body.Str()) {
+			return true
+		}
 	}
-	return result{}
-}
-
-// isPayloadBody reports whether a log body may be a payload.
-func isPayloadBody(v pcommon.Value) bool {
-	switch v.Type() {
-	case pcommon.ValueTypeMap:
+	switch seen {
+	case payloadSome:
 		return true
-	case pcommon.ValueTypeStr:
-		return looksLikeObject(v.Str())
+	case payloadUnknown:
+		return s.hasPayloadAttribute(attrs)
 	}
 	return false
 }
@@ -190,7 +187,9 @@ func (s *state) hasPayloadAttribute(attrs pcommon.Map) bool {
 	return false
 }
 
-// readPayloads reads the payloads of a record that has some. The record's
+// readPayloads looks for a vendor error response in the record's payloads,
+// in order: the log body, map-valued attributes, the configured string
+// attributes; the first payload with a match wins. The record's
 // hints are read first: a payload's code counts only for the vendor they
 // name, when they name one.
 func (s *state) readPayloads(attrs pcommon.Map, body *pcommon.Value, h *hints, sc *scratch) result {
@@ -240,7 +239,7 @@ func (s *state) readPayloads(attrs pcommon.Map, body *pcommon.Value, h *hints, s
 			}
 		}
 	}
-	r := result{skippedVendors: skipped, probed: true}
+	r := result{skippedVendors: skipped}
 	if matched {
 		e := pr.entry
 		r.outcome, r.vendor, r.entry = outcomeFound, e.Vendor, e

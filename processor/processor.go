@@ -189,9 +189,9 @@ func (s *state) enrich(attrs pcommon.Map, h *hints, b *batch) result {
 // attribute holds a code value: strict code attributes come first.
 func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b *batch) result {
 	r := s.resolve(attrs, h, &b.sc)
-	if r.outcome == outcomeNone && s.payloads.enabled {
+	if r.outcome == outcomeNone && s.payloads.enabled && s.mayHavePayload(attrs, body, r.payload) {
 		skipped := r.skippedCodes
-		r = s.probePayloads(attrs, body, h, &b.sc)
+		r = s.readPayloads(attrs, body, h, &b.sc)
 		r.skippedCodes = skipped
 	}
 	b.rec.count(&r)

@@ -40,9 +40,9 @@ type result struct {
 	// attributes held a value that names nothing and were passed over.
 	skippedCodes   int
 	skippedVendors int
-	// probed is set when payloads were read for the record; their
-	// outcomes are in the batch's scratch tally.
-	probed bool
+	// payload is what reading the code attributes learned of the
+	// record's payload attributes.
+	payload payloadSeen
 }
 
 // category returns the category written for the result.
@@ -119,13 +119,48 @@ func codeOf(v pcommon.Value) (catalog.Code, bool) {
 // attributes held a value that is not a code (skipped). ok is false when
 // the record holds no code value.
 func (s *state) readCode(attrs pcommon.Map) (c catalog.Code, key int, skipped int, ok bool) {
+	c, key, skipped, ok, _ = s.readCodeAndPayload(attrs)
+	return c, key, skipped, ok
+}
+
+// payloadSeen says what readCodeAndPayload's pass learned of a record's
+// payload attributes.
+type payloadSeen uint8
+
+const (
+	// payloadUnknown: the attributes were not all passed over (few code
+	// keys, read with one Get each).
+	payloadUnknown payloadSeen = iota
+	// payloadNone: no map-valued attribute, no configured string
+	// attribute holding a JSON object.
+	payloadNone
+	// payloadSome: at least one.
+	payloadSome
+)
+
+// readCodeAndPayload is readCode, and, when the code keys are read with
+// one pass over the attributes, whether an attribute may be a payload:
+// that pass looks at every attribute anyway, and so tells it for almost
+// nothing more.
+func (s *state) readCodeAndPayload(attrs pcommon.Map) (catalog.Code, int, int, bool, payloadSeen) {
+	if s.scanByLen != nil {
+		return s.scanCode(attrs)
+	}
+	var (
+		c       catalog.Code
+		key     int
+		skipped int
+		ok      bool
+	)
 	switch {
 	case s.scanByLen != nil:
 		return s.scanCode(attrs)
 	case s.scanByKey != nil:
-		return s.scanCodeMany(attrs)
+		c, key, skipped, ok = s.scanCodeMany(attrs)
+	default:
+		c, key, skipped, ok = s.getCode(attrs)
 	}
-	return s.getCode(attrs)
+	return c, key, skipped, ok, payloadUnknown
 }
 
 // getCode is readCode with one Get per key, for short key lists.
@@ -152,26 +187,37 @@ type codeScan struct {
 	code    catalog.Code
 	seen    uint64
 	nonCode uint64
+	// payload is set when an attribute may be a payload.
+	payload bool
 }
 
 // scanCode is readCode with one pass over the attributes, for long key
 // lists: each attribute is matched against the keys of its length only.
 // Like Get, the first occurrence of a key repeated in the map counts.
-func (s *state) scanCode(attrs pcommon.Map) (catalog.Code, int, int, bool) {
+func (s *state) scanCode(attrs pcommon.Map) (catalog.Code, int, int, bool, payloadSeen) {
 	sc := codeScan{best: len(s.codeKeys)}
 	// Most attributes fail the length test, which reads no key bytes; most
 	// of the rest fail the first-byte test. Matching is out of line so
 	// that this loop, which runs for every attribute of every record,
-	// keeps its few variables in registers.
+	// keeps its few variables in registers. A map-valued attribute is
+	// told by one comparison of the value's type.
+	maps := s.payloads.enabled && s.payloads.mapAttributes
 	for k, v := range attrs.All() {
 		if s.mayBeCodeKey(k) {
 			s.scanKey(&sc, k, v)
 		}
+		if maps && v.Map() != (pcommon.Map{}) {
+			sc.payload = true
+		}
+	}
+	seen := payloadNone
+	if sc.payload {
+		seen = payloadSome
 	}
 	if sc.best == len(s.codeKeys) {
-		return catalog.Code{}, -1, bits.OnesCount64(sc.nonCode), false
+		return catalog.Code{}, -1, bits.OnesCount64(sc.nonCode), false, seen
 	}
-	return sc.code, sc.best, bits.OnesCount64(sc.nonCode & (uint64(1)<<sc.best - 1)), true
+	return sc.code, sc.best, bits.OnesCount64(sc.nonCode & (uint64(1)<<sc.best - 1)), true, seen
 }
 
 // mayBeCodeKey reports whether some code key has k's length and first
@@ -185,8 +231,13 @@ func (s *state) mayBeCodeKey(k string) bool {
 	return s.scanFirst[c>>6]&(1<<(c&63)) != 0
 }
 
-// scanKey matches one attribute against the code keys of its length.
+// scanKey matches one attribute against the code keys of its length, and
+// against the string attributes read as payloads.
 func (s *state) scanKey(sc *codeScan, k string, v pcommon.Value) {
+	if len(k) >= len(s.scanByLen) {
+		s.scanPayloadKey(sc, k, v) // longer than every code key
+		return
+	}
 	for _, i := range s.scanByLen[len(k)] {
 		if s.codeKeys[i].key != k {
 			continue
@@ -204,6 +255,14 @@ func (s *state) scanKey(sc *codeScan, k string, v pcommon.Value) {
 			}
 		}
 		return
+	}
+	s.scanPayloadKey(sc, k, v)
+}
+
+// scanPayloadKey notes a configured string attribute holding a JSON object.
+func (s *state) scanPayloadKey(sc *codeScan, k string, v pcommon.Value) {
+	if s.payloads.enabled && s.isStringPayloadKey(k) && looksLikeObject(v.Str()) {
+		sc.payload = true
 	}
 }
 
@@ -282,9 +341,9 @@ func (s *state) scanKeyMany(sc *codeScanMany, k string, v pcommon.Value) {
 // anywhere outranks a host. It only reports what it found; the caller
 // counts it.
 func (s *state) resolve(attrs pcommon.Map, h *hints, sc *scratch) result {
-	code, key, skipped, ok := s.readCode(attrs)
+	code, key, skipped, ok, payload := s.readCodeAndPayload(attrs)
 	if !ok {
-		return result{skippedCodes: skipped}
+		return result{skippedCodes: skipped, payload: payload}
 	}
 	r := result{skippedCodes: skipped}
 	vendor := s.codeKeys[key].vendor

@@ -108,10 +108,19 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 	if st.scanByLen == nil {
 		st.scanByKey = buildScanMap(st.codeKeys)
 	}
+	// The pass over the attributes stops at the string attributes read as
+	// payloads too (see scanKey).
+	keys := make([]string, 0, len(st.codeKeys)+len(st.payloads.stringKeys))
 	for _, k := range st.codeKeys {
-		if n := len(k.key); n > 0 && n < scanMaxLen {
+		keys = append(keys, k.key)
+	}
+	if st.payloads.enabled {
+		keys = append(keys, st.payloads.stringKeys...)
+	}
+	for _, k := range keys {
+		if n := len(k); n > 0 && n < scanMaxLen {
 			st.scanLens[n>>6] |= 1 << (n & 63)
-			c := k.key[0]
+			c := k[0]
 			st.scanFirst[c>>6] |= 1 << (c & 63)
 		}
 	}

@@ -201,4 +201,3 @@ func checkSamePayloadOutput(b *testing.B, batch plog.Logs, floor *jsonFloor, p i
 		b.Fatalf("floor wrote %v, errorcatalog %v", w, g)
 	}
 }
-

@@ -321,6 +321,7 @@ cli: ## Test the errorcatalog CLI (its own module, cmd/errorcatalog) and smoke-t
 	$(CLI) lookup --catalog testdata/otelcol/catalogs/acme.yaml 404 | grep -q acme_billing
 	$(CLI) export --format json > /dev/null
 	$(CLI) export --format csv > /dev/null
+	$(CLI) export --vendor http --format csv | grep '^http,429,Too Many Requests,rate_limit,RESOURCE_EXHAUSTED,' > /dev/null
 	$(CLI) export --format markdown | diff -u catalog/CATALOG.md - \
 		|| { echo "cli: catalog/CATALOG.md is stale; regenerate it with: go -C cmd/errorcatalog run . export --format markdown > catalog/CATALOG.md" >&2; exit 1; }
 

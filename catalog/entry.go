@@ -20,6 +20,11 @@ type Vendor struct {
 	Version string
 	// Responses are where the vendor's error responses carry the code.
 	Responses []ResponseShape
+	// HTTPStatuses are what the vendor documents its HTTP error statuses
+	// to mean, for calls where no code was seen: entries whose IntCode is
+	// the status. Statuses it does not document fall back to the standard
+	// table (StatusEntry).
+	HTTPStatuses []*Entry
 	// File and Line locate the vendor's definition, for messages.
 	File string
 	Line int

@@ -174,23 +174,49 @@ func WriteMarkdown(w io.Writer, c *Catalog) error {
 		if v.Version != "" {
 			p("- version: %s\n", mdCell(v.Version))
 		}
+		for _, s := range v.Responses {
+			p("- error responses: code at `%s`", mdCell(PathString(s.Code)))
+			if len(s.Message) > 0 {
+				p(", message at `%s`", mdCell(PathString(s.Message)))
+			}
+			if s.Source != "" {
+				p(" (%s)", mdCell(s.Source))
+			}
+			p("\n")
+		}
 		p("- entries: %d\n\n", len(vc.Entries))
-		p("| code | name | category | class | severity | retryable | HTTP | section | description |\n")
-		p("|---|---|---|---|---|---|---|---|---|\n")
-		for _, e := range vc.Entries {
-			status := ""
-			if e.HTTPStatus != 0 {
-				status = strconv.Itoa(e.HTTPStatus)
-			}
-			retry := "no"
-			if e.Retryable {
-				retry = "yes"
-			}
-			p("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-				e.Code, mdCell(e.Name), e.Category, e.Class, e.Severity, retry, status, mdCell(e.Section), mdCell(e.Description))
+		writeEntryTable(p, vc.Entries)
+		if len(v.HTTPStatuses) > 0 {
+			p("\nWhat %s documents its HTTP statuses to mean, for calls where no code was seen (`http_status_fallback`):\n\n", mdCell(v.Name))
+			writeEntryTable(p, v.HTTPStatuses)
 		}
 	}
+
+	p("\n## HTTP statuses (standard table)\n\n")
+	p("With `http_status_fallback: true`, a failed call to a vendor named by a hint, with no code seen anywhere, ")
+	p("is classified from its status: the vendor's own table above where it has one, else this one ")
+	p("(`errorcatalog export --vendor %s`). Names are RFC 9110's reason phrases; classes follow ", StatusVendorID)
+	p("google.rpc.Code's HTTP mapping and AIP-193.\n\n")
+	writeEntryTable(p, StatusTable())
 	return b.Flush()
+}
+
+// writeEntryTable writes entries as a Markdown table.
+func writeEntryTable(p func(string, ...any), entries []*Entry) {
+	p("| code | name | category | class | severity | retryable | HTTP | section | description |\n")
+	p("|---|---|---|---|---|---|---|---|---|\n")
+	for _, e := range entries {
+		status := ""
+		if e.HTTPStatus != 0 {
+			status = strconv.Itoa(e.HTTPStatus)
+		}
+		retry := "no"
+		if e.Retryable {
+			retry = "yes"
+		}
+		p("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			e.Code, mdCell(e.Name), e.Category, e.Class, e.Severity, retry, status, mdCell(e.Section), mdCell(e.Description))
+	}
 }
 
 // mdCodes renders a list as code spans, or "none".

@@ -27,7 +27,7 @@ const maxText = maxFold
 // The keys of each mapping, in the order messages list them.
 var (
 	topFields    = []string{"format", "vendor", "overrides", "entries"}
-	vendorFields = []string{"id", "name", "aliases", "hosts", "code_type", "source", "version", "responses"}
+	vendorFields = []string{"id", "name", "aliases", "hosts", "code_type", "source", "version", "responses", "http_statuses"}
 	entryFields  = []string{"code", "name", "description", "section", "http_status", "category", "class", "severity", "retryable"}
 )
 

@@ -373,3 +373,64 @@ func TestIndexResponsePaths(t *testing.T) {
 		t.Error("HasResponses is false for the built-in catalog")
 	}
 }
+
+// TestStatusEntry checks the standard table's promises and that a vendor's
+// documented statuses win over it.
+func TestStatusEntry(t *testing.T) {
+	cat, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(cat)
+	fd := mustVendor(t, ix, "fonedynamics")
+	cc := mustVendor(t, ix, "cometchat")
+	tests := []struct {
+		v      *Vendor
+		status int
+		name   string
+		class  Class
+		cat    Category
+		retry  bool
+	}{
+		{cc, 400, "Bad Request", ClassInvalidArgument, CategoryValidation, false},
+		{cc, 401, "Unauthorized", ClassUnauthenticated, CategoryAuthentication, false},
+		{cc, 403, "Forbidden", ClassPermissionDenied, CategoryAuthorization, false},
+		{cc, 404, "Not Found", ClassNotFound, CategoryNotFound, false},
+		{cc, 409, "Conflict", ClassAborted, CategoryConflict, false},
+		{cc, 429, "Too Many Requests", ClassResourceExhausted, CategoryRateLimit, true},
+		{cc, 499, "Client Closed Request", ClassCancelled, CategoryNetwork, false},
+		{cc, 501, "Not Implemented", ClassUnimplemented, CategoryUnsupported, false},
+		{cc, 502, "Bad Gateway", ClassInternal, CategoryServer, true},
+		{cc, 503, "Service Unavailable", ClassUnavailable, CategoryUnavailable, true},
+		{cc, 504, "Gateway Timeout", ClassDeadlineExceeded, CategoryTimeout, true},
+		{cc, 599, "Server Error", ClassInternal, CategoryServer, false},
+		{fd, 403, "Forbidden", ClassPermissionDenied, CategoryAuthorization, false},
+		{fd, 500, "Internal Server Error", ClassInternal, CategoryServer, true},
+		{fd, 404, "Not Found", ClassNotFound, CategoryNotFound, false}, // not in its table
+	}
+	for _, tt := range tests {
+		e := StatusEntry(tt.v, tt.status)
+		if e == nil || e.Name != tt.name || e.Class != tt.class || e.Category != tt.cat || e.Retryable != tt.retry {
+			t.Errorf("StatusEntry(%s, %d) = %+v", tt.v.ID, tt.status, e)
+		}
+	}
+	if e := StatusEntry(fd, 500); e.Vendor != fd || e.Description == "" {
+		t.Errorf("Fone Dynamics 500 is not its own documented entry: %+v", e)
+	}
+	for _, st := range []int{0, 200, 399, 600, -1} {
+		if e := StatusEntry(cc, st); e != nil {
+			t.Errorf("StatusEntry(%d) = %v, want nil", st, e)
+		}
+	}
+	for _, e := range StatusTable() {
+		for _, msg := range entryRules(e) {
+			t.Errorf("status %s breaks a taxonomy rule: %s", e.Code, msg)
+		}
+		if e.IntCode >= 500 && e.Severity < SeverityError {
+			t.Errorf("status %s: 5xx below severity error", e.Code)
+		}
+	}
+	if n := len(StatusTable()); n != 200 {
+		t.Errorf("standard table has %d statuses, want 200", n)
+	}
+}

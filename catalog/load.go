@@ -152,6 +152,12 @@ func cloneVendor(v *Vendor) *Vendor {
 	c.Aliases = append([]string(nil), v.Aliases...)
 	c.Hosts = append([]string(nil), v.Hosts...)
 	c.Responses = append([]ResponseShape(nil), v.Responses...)
+	c.HTTPStatuses = make([]*Entry, len(v.HTTPStatuses))
+	for i, e := range v.HTTPStatuses {
+		ce := *e
+		ce.Vendor = &c
+		c.HTTPStatuses[i] = &ce
+	}
 	c.pos = 0
 	return &c
 }

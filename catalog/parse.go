@@ -413,6 +413,9 @@ func (d *decoder) vendor(vf field) (*Vendor, codeShape) {
 	if f, ok := fs["responses"]; ok {
 		v.Responses = d.responses(f.val, where)
 	}
+	if f, ok := fs["http_statuses"]; ok {
+		v.HTTPStatuses = d.httpStatuses(f.val, where, v)
+	}
 	return v, shape
 }
 
@@ -450,6 +453,13 @@ func (d *decoder) entry(i int, n *yaml.Node, shape codeShape, seen map[string]in
 		}
 	}
 
+	d.entryBody(n, fs, where, e)
+	return e, kind, len(d.p.list)+d.p.dropped == before
+}
+
+// entryBody reads what an entry says of its code: name, description,
+// section, HTTP status, category, class, severity, retryable.
+func (d *decoder) entryBody(n *yaml.Node, fs map[string]field, where string, e *Entry) {
 	if f, ok := fs["name"]; !ok {
 		d.p.add(n.Line, where, "missing name")
 	} else if s, ok := d.text(f.val, where, "name"); ok {
@@ -525,7 +535,6 @@ func (d *decoder) entry(i int, n *yaml.Node, shape codeShape, seen map[string]in
 			d.p.add(n.Line, where, "%s", msg)
 		}
 	}
-	return e, kind, len(d.p.list)+d.p.dropped == before
 }
 
 // code reads an entry's code into e. Integer codes are kept in decimal, so

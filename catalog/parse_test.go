@@ -87,7 +87,7 @@ func TestParseRules(t *testing.T) {
 		{"unknown top-level field", intHead + entry("7") + "extra: 1\n",
 			`t.yaml:8: unknown field "extra" (want one of format, vendor, overrides, entries)`},
 		{"unknown vendor field", "format: errorcatalog/v1\nvendor:\n  id: acme\n  name: Acme\n  code_type: int\n  homepage: x\nentries:\n" + entry("7"),
-			`t.yaml:6: vendor: unknown field "homepage" (want one of id, name, aliases, hosts, code_type, source, version, responses)`},
+			`t.yaml:6: vendor: unknown field "homepage" (want one of id, name, aliases, hosts, code_type, source, version, responses, http_statuses)`},
 		{"unknown entry field", intHead + entry("7", "retry: true"),
 			`t.yaml:7: entry 7: unknown field "retry" (want one of ` + entryKeys + `)`},
 		{"repeated field", intHead + entry("7") + "  - {code: 8, name: A, name: B, category: validation, class: INVALID_ARGUMENT, severity: warning}\n",

@@ -30,14 +30,19 @@ columns are the processor's attribute names without their prefix.`,
 			}
 			if len(vendors) > 0 {
 				keep := map[*catalog.Vendor]bool{}
+				sel := &catalog.Catalog{}
 				for _, name := range vendors {
+					if name == catalog.StatusVendorID {
+						// The standard HTTP status table, exported like a vendor.
+						sel.Vendors = append(sel.Vendors, catalog.StatusCatalog().Vendors...)
+						continue
+					}
 					v, ok := ix.VendorByName(name)
 					if !ok {
 						return unknownVendor(ix, name)
 					}
 					keep[v] = true
 				}
-				sel := &catalog.Catalog{}
 				for _, vc := range c.Vendors {
 					if keep[vc.Vendor] {
 						sel.Vendors = append(sel.Vendors, vc)
@@ -50,6 +55,6 @@ columns are the processor's attribute names without their prefix.`,
 	}
 	flags.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "json", "output `FORMAT`: json, csv or markdown")
-	cmd.Flags().StringArrayVar(&vendors, "vendor", nil, "export only this vendor (`ID` or alias; repeatable)")
+	cmd.Flags().StringArrayVar(&vendors, "vendor", nil, "export only this vendor (`ID` or alias; repeatable); \"http\" is the standard HTTP status table")
 	return cmd
 }

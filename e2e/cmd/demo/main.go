@@ -1,9 +1,13 @@
 // Command demo plays a chat backend that calls five vendor APIs and records
 // their failures the way instrumented services do: client spans with the
-// vendor's error code, exception events, error logs and an error counter. It
-// sends them over OTLP/gRPC with the OpenTelemetry Go SDK to a running
-// otelcol-errorcatalog (`make run`) and exits, so the collector's debug output
-// shows what errorcatalog added to each record.
+// vendor's error code, exception events, error logs and an error counter; and,
+// where the service records no code at all, the vendor's error response
+// itself (payloads): a log body holding the JSON response, a map body, the
+// nested map a JSON log parser makes of a logged response, a span's
+// http.response.body.content. It sends them over OTLP/gRPC with the
+// OpenTelemetry Go SDK to a running otelcol-errorcatalog (`make run`) and
+// exits, so the collector's debug output shows what errorcatalog added to each
+// record.
 //
 //	go run ./cmd/demo -endpoint localhost:4317
 package main
@@ -34,12 +38,18 @@ import (
 
 // call is one outbound vendor API call the demo records.
 type call struct {
-	span   string               // client span name
-	attrs  []attribute.KeyValue // what the instrumentation knows: code, vendor hint, host
-	event  bool                 // record the failure as an exception event too
-	log    string               // also emit an error log with this body and the same attributes
-	expect string               // what the collector should make of it
+	span  string               // client span name
+	attrs []attribute.KeyValue // what the instrumentation knows: code, vendor hint, host
+	event bool                 // record the failure as an exception event too
+	log   string               // also emit an error log with this body and the same attributes
+	// Payloads: no code attribute, the vendor's error response instead.
+	body     *attribute.Value     // the log's body instead of the text in log: a JSON string or a map
+	logAttrs []attribute.KeyValue // attributes of the log only, such as a parsed response map
+	response string               // the span's http.response.body.content
+	expect   string               // what the collector should make of it
 }
+
+func bodyOf(v attribute.Value) *attribute.Value { return &v }
 
 var calls = []call{
 	{
@@ -130,6 +140,39 @@ var calls = []call{
 		attrs:  []attribute.KeyValue{attribute.String("error.vendor", "speakap")},
 		expect: "a successful call without a code: left untouched",
 	},
+	// Payloads: the service logged or captured the vendor's response and no
+	// code attribute; errorcatalog reads the code at the path the vendor's
+	// catalog declares and writes on the record carrying the response.
+	{
+		span:   "GET cometchat /users/{uid}/friends",
+		body:   bodyOf(attribute.StringValue(`{"error":{"code":"ERR_UID_NOT_FOUND","message":"The UID u42 does not exist.","devMessage":"","source":"ams-users"}}`)),
+		expect: "CometChat's JSON error response as the log body: ERR_UID_NOT_FOUND User Not Found, not_found (on the log)",
+	},
+	{
+		span:   "POST yunxin /nimserver/msg/sendBatchMsg.action",
+		attrs:  []attribute.KeyValue{attribute.String("error.vendor", "yunxin")},
+		body:   bodyOf(attribute.MapValue(attribute.Int("code", 416), attribute.String("desc", "frequency control"))),
+		expect: "map body {code: 416, desc}, vendor from error.vendor: NetEase Frequency Control, rate_limit, retryable (on the log)",
+	},
+	{
+		span: "POST zingle /services/{id}/contacts",
+		log:  "zingle rejected the contact's phone number",
+		logAttrs: []attribute.KeyValue{attribute.Map("response",
+			attribute.Map("status", attribute.Int("status_code", 400), attribute.String("text", "Bad Request"),
+				attribute.Int("error_code", 2606), attribute.String("description", "Invalid phone number")))},
+		expect: "a JSON log parser's nested response map: Zingle status.error_code 2606, validation (on the log)",
+	},
+	{
+		span:     "DELETE speakap /networks/{id}/groups/{id}",
+		attrs:    []attribute.KeyValue{attribute.String("server.address", "api.speakap.com")},
+		response: `{"code":-3,"message":"Insufficient privileges"}`,
+		expect:   "span's http.response.body.content {code: -3}, vendor from the host: Speakap Insufficient Scope, HTTP 403",
+	},
+	{
+		span:     "GET legacy-proxy /networks/{id}",
+		response: `{"code":-3,"message":"Insufficient privileges"}`,
+		expect:   "the same {code: -3} with nothing naming the vendor: Speakap's or NetEase's shape? nothing written",
+	},
 }
 
 func main() {
@@ -187,22 +230,34 @@ func run(ctx context.Context, endpoint string) error {
 	for i, c := range calls {
 		_, span := tracer.Start(ctx, c.span, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(c.attrs...))
 		span.SetAttributes(attribute.Int("demo.call", i+1))
-		if hasCode(c.attrs) {
+		if c.response != "" {
+			span.SetAttributes(attribute.String("http.response.body.content", c.response))
+		}
+		if hasCode(c.attrs) || c.isPayload() {
 			err := errors.New(c.span + " failed")
 			if c.event {
 				span.RecordError(err, trace.WithAttributes(c.attrs...))
 			}
 			span.SetStatus(codes.Error, err.Error())
+		}
+		if hasCode(c.attrs) {
+			// Response bodies never go on metrics: their values would be
+			// a series each.
 			failures.Add(ctx, 1, metric.WithAttributes(c.attrs...))
 		}
 		span.End()
-		if c.log != "" {
+		if c.hasLog() {
 			var r otellog.Record
 			r.SetTimestamp(time.Now())
 			r.SetSeverity(otellog.SeverityWarn)
 			r.SetSeverityText("WARN")
-			r.SetBody(attribute.StringValue(c.log))
+			if c.body != nil {
+				r.SetBody(*c.body)
+			} else {
+				r.SetBody(attribute.StringValue(c.log))
+			}
 			r.AddAttributes(c.attrs...)
+			r.AddAttributes(c.logAttrs...)
 			r.AddAttributes(attribute.Int("demo.call", i+1))
 			logger.Emit(ctx, r)
 		}
@@ -229,10 +284,17 @@ func hasCode(attrs []attribute.KeyValue) bool {
 	return false
 }
 
+// isPayload reports whether the call carries a vendor error response.
+func (c call) isPayload() bool {
+	return c.body != nil || len(c.logAttrs) > 0 || c.response != ""
+}
+
+func (c call) hasLog() bool { return c.log != "" || c.body != nil }
+
 func countLogs() int {
 	n := 0
 	for _, c := range calls {
-		if c.log != "" {
+		if c.hasLog() {
 			n++
 		}
 	}

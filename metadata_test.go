@@ -228,7 +228,7 @@ func attrCell(cell string) ([]string, map[string][]string) {
 // processor anywhere.
 // addedMetrics are the metrics new in the release the renamed table is
 // about: they had no name before it.
-var addedMetrics = []string{"processor_errorcatalog_payloads_read"}
+var addedMetrics = []string{"processor_errorcatalog_sources_read"}
 
 func TestReadmeTelemetry(t *testing.T) {
 	md := readMetadataYAML(t)

@@ -108,6 +108,10 @@ func TestBadConfigKeys(t *testing.T) {
 		{"payloads.max_keys: negative", "payloads: {max_keys: -1}", []string{"payloads.max_keys: out of range: -1"}, config.ErrPayloadLimit},
 		{"payloads.string_attributes: duplicate", "payloads: {string_attributes: [a, a]}", []string{`payloads.string_attributes[1]: duplicate key "a"`}, config.ErrDuplicateKey},
 		{"payloads.string_attributes: under the prefix", "payloads: {string_attributes: [error.catalog.body]}", []string{`payloads.string_attributes[0]: key is under output.prefix`}, config.ErrKeyUnderPrefix},
+		{"text.max_bytes: zero", "text: {max_bytes: 0}", []string{"text.max_bytes: out of range: 0 (want 1 to 1048576)"}, config.ErrPayloadLimit},
+		{"text.attributes: duplicate", "text: {attributes: [exception.message, exception.message]}", []string{`text.attributes[1]: duplicate key "exception.message"`}, config.ErrDuplicateKey},
+		{"http_status_fallback: a word", "http_status_fallback: maybe", []string{"http_status_fallback"}, nil},
+		{"error_type: a list", "error_type: [error.type]", []string{"error_type"}, nil},
 		{"output.prefix: empty", `output: {prefix: ""}`, []string{"output.prefix: must be non-empty and end with"}, config.ErrPrefix},
 		{"output.prefix: no dot", "output: {prefix: ec}", []string{"output.prefix: must be non-empty and end with"}, config.ErrPrefix},
 	}

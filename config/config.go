@@ -58,6 +58,14 @@ type Config struct {
 	// Payloads chooses where vendor error responses are looked for when no
 	// code attribute holds a code.
 	Payloads PayloadsConfig `mapstructure:"payloads"`
+	// ErrorType reads the error.type attribute (semantic conventions) as a
+	// place a code may be: only a catalog hit writes anything.
+	ErrorType bool `mapstructure:"error_type"`
+	// Text chooses the exception text read for codes written in it.
+	Text TextConfig `mapstructure:"text"`
+	// HTTPStatusFallback classifies a failed call to a vendor a hint names
+	// from its HTTP status when no code was found anywhere.
+	HTTPStatusFallback bool `mapstructure:"http_status_fallback"`
 
 	// prevent unkeyed literals
 	_ struct{}
@@ -124,6 +132,35 @@ type PayloadsConfig struct {
 	_ struct{}
 }
 
+// TextConfig chooses the text attributes read for codes, and bounds them.
+type TextConfig struct {
+	// Attributes are the text attributes read, in order; an empty list
+	// reads none.
+	Attributes []string `mapstructure:"attributes"`
+	// MaxBytes is how much of each text is read; the rest is not looked at.
+	MaxBytes int `mapstructure:"max_bytes"`
+
+	// prevent unkeyed literals
+	_ struct{}
+}
+
+// Defaults and bounds of the text block.
+const (
+	DefaultTextMaxBytes = 4096
+	MaxTextBytes        = 1 << 20
+	// ErrorTypeAttribute is the semantic conventions' error class attribute.
+	ErrorTypeAttribute = "error.type"
+)
+
+// DefaultTextAttributes are the exception attributes of the semantic
+// conventions, as instrumentation records them on span events, spans and
+// log records.
+func DefaultTextAttributes() []string { return []string{"exception.message", "exception.type"} }
+
+// StatusAttributes are the attributes read for an HTTP response status,
+// the stable one first.
+func StatusAttributes() []string { return []string{"http.response.status_code", "http.status_code"} }
+
 // Defaults of the payloads block.
 const (
 	// DefaultPayloadBodyAttribute is the semantic conventions' attribute for
@@ -185,7 +222,9 @@ func Default() *Config {
 			Prefix:     DefaultPrefix,
 			Attributes: DefaultAttributes(),
 		},
-		Payloads: DefaultPayloads(),
+		Payloads:  DefaultPayloads(),
+		ErrorType: true,
+		Text:      TextConfig{Attributes: DefaultTextAttributes(), MaxBytes: DefaultTextMaxBytes},
 	}
 }
 

@@ -59,8 +59,11 @@ func TestLoadValid(t *testing.T) {
 						StringAttributes: []string{"http.response.body.content", "vendor.response"},
 						MaxBytes:         8192, MaxDepth: 4, MaxKeys: 256,
 					},
-					SpanStatus:  true,
-					LogSeverity: true,
+					ErrorType:          false,
+					Text:               TextConfig{Attributes: []string{"exception.message"}, MaxBytes: 1024},
+					HTTPStatusFallback: true,
+					SpanStatus:         true,
+					LogSeverity:        true,
 				}
 			},
 		},

@@ -75,6 +75,10 @@ func (c *Config) Validate() error {
 	if c.Payloads.Enabled {
 		errs = append(errs, c.Payloads.validateLimits()...)
 	}
+	errs = append(errs, c.validateKeys("text.attributes", "", c.Text.Attributes, prefixOK)...)
+	if len(c.Text.Attributes) > 0 && (c.Text.MaxBytes < 1 || c.Text.MaxBytes > MaxTextBytes) {
+		errs = append(errs, fmt.Errorf("text.max_bytes: %w: %d (want 1 to %d)", ErrPayloadLimit, c.Text.MaxBytes, MaxTextBytes))
+	}
 
 	switch ri := c.Catalogs.ReloadInterval; {
 	case ri < 0:

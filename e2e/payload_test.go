@@ -286,7 +286,7 @@ func TestFilelogPayloads(t *testing.T) {
 	// body that does not match is followed by the record's map attributes.
 	m, err := scrapeMetrics(c.Endpoints.MetricsPort)
 	require.NoError(t, err)
-	const read = "otelcol_processor_errorcatalog_payloads_read"
+	const read = "otelcol_processor_errorcatalog_sources_read"
 	payloads := func(source, outcome string) float64 {
 		return m.sum(read, `source="`+source+`"`, `outcome="`+outcome+`"`)
 	}

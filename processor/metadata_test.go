@@ -211,7 +211,7 @@ func TestMetadataDeclarations(t *testing.T) {
 		metadata.MetricValuesSkipped,
 		metadata.MetricCatalogReloads,
 		metadata.MetricCatalogEntries,
-		metadata.MetricPayloadsRead,
+		metadata.MetricSourcesRead,
 	}, "internal/metadata's metric names against metadata.yaml's keys")
 }
 
@@ -259,6 +259,7 @@ func TestMetadataTelemetry(t *testing.T) {
 	// bare 2601 is ambiguous.
 	cfg.Catalogs.Files = []string{"../testdata/catalogs/acme.yaml", path}
 	cfg.Catalogs.ReloadInterval = reloadInterval
+	cfg.HTTPStatusFallback = true
 	require.NoError(t, cfg.Validate())
 	p := startProcessor(t, cfg, tel.NewTelemetrySettings())
 	ctx := context.Background()
@@ -428,5 +429,13 @@ func payloadLogs(t *testing.T) plog.Logs {
 		keys[i] = fmt.Sprintf(`"k%d":%d`, i, i)
 	}
 	body("{" + strings.Join(keys, ",") + "}") // too_many_keys
+	attrs := func(m map[string]any) { require.NoError(t, lrs.AppendEmpty().Attributes().FromRaw(m)) }
+	attrs(map[string]any{"error.type": "ERR_UID_NOT_FOUND"})                                         // error_type match
+	attrs(map[string]any{"error.type": "java.net.SocketTimeoutException"})                           // error_type no_match
+	attrs(map[string]any{"exception.message": "cometchat: ERR_GUID_NOT_FOUND: no group"})            // exception_text match
+	attrs(map[string]any{"exception.message": "403 Forbidden"})                                      // exception_text no_match
+	attrs(map[string]any{"exception.message": "ERR_UID_NOT_FOUND then ERR_GUID_NOT_FOUND"})          // exception_text conflict
+	attrs(map[string]any{"server.address": "api-us.cometchat.io", "http.response.status_code": 429}) // http_status match
+	attrs(map[string]any{"http.response.status_code": 503})                                          // http_status no_match: no hint
 	return ld
 }

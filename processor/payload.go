@@ -24,10 +24,15 @@ const (
 	sourceBody payloadSource = iota
 	sourceMapAttribute
 	sourceStringAttribute
+	sourceErrorType
+	sourceExceptionText
+	sourceHTTPStatus
 	numPayloadSources
 )
 
-var payloadSourceNames = [numPayloadSources]string{"log_body", "map_attribute", "string_attribute"}
+var payloadSourceNames = [numPayloadSources]string{
+	"log_body", "map_attribute", "string_attribute", "error_type", "exception_text", "http_status",
+}
 
 // payloadResult is how reading one payload ended, the `result` label.
 type payloadResult uint8
@@ -150,20 +155,17 @@ func (sc *scratch) releaseProbe() {
 // string attribute holding a JSON object. Most records carry none, and
 // this is all they pay: one look at the body, and what reading the code
 // attributes already learned of the others (seen).
-func (s *state) mayHavePayload(attrs pcommon.Map, body *pcommon.Value, seen payloadSeen) bool {
+func (s *state) mayHavePayload(attrs pcommon.Map, body *pcommon.Value, seen probeSeen) bool {
 	if body != nil && s.payloads.logBody {
 		// Map and Str are one type comparison each; Type would be several.
 		if body.Map() != (pcommon.Map{}) || looksLikeObject(body.Str()) {
 			return true
 		}
 	}
-	switch seen {
-	case payloadSome:
-		return true
-	case payloadUnknown:
-		return s.hasPayloadAttribute(attrs)
+	if seen.known {
+		return seen.mask&(seenMap|seenStringPayload) != 0
 	}
-	return false
+	return s.hasPayloadAttribute(attrs)
 }
 
 // hasPayloadAttribute reports whether some attribute may be a payload.

@@ -99,7 +99,7 @@ func TestHostilePayloads(t *testing.T) {
 				want["outcome="+hp.outcome+",source=log_body"]++
 				want["outcome="+hp.outcome+",source=string_attribute"]++
 			}
-			assert.Equal(t, want, counts(t, tel, metadata.MetricPayloadsRead), "payload outcomes")
+			assert.Equal(t, want, counts(t, tel, metadata.MetricSourcesRead), "payload outcomes")
 		})
 	}
 }

@@ -189,9 +189,16 @@ func (s *state) enrich(attrs pcommon.Map, h *hints, b *batch) result {
 // attribute holds a code value: strict code attributes come first.
 func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b *batch) result {
 	r := s.resolve(attrs, h, &b.sc)
-	if r.outcome == outcomeNone && s.payloads.enabled && s.mayHavePayload(attrs, body, r.payload) {
-		skipped := r.skippedCodes
-		r = s.readPayloads(attrs, body, h, &b.sc)
+	if r.outcome == outcomeNone {
+		skipped, seen := r.skippedCodes, r.seen
+		if s.payloads.enabled && s.mayHavePayload(attrs, body, seen) {
+			r = s.readPayloads(attrs, body, h, &b.sc)
+		}
+		if r.outcome == outcomeNone && s.probesOthers(seen) {
+			vendorsSkipped := r.skippedVendors
+			r = s.probeOthers(attrs, seen, h, &b.sc)
+			r.skippedVendors = max(r.skippedVendors, vendorsSkipped)
+		}
 		r.skippedCodes = skipped
 	}
 	b.rec.count(&r)
@@ -199,6 +206,18 @@ func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b
 		s.write(attrs, &r)
 	}
 	return r
+}
+
+// probesOthers reports whether error.type, text or the HTTP status may
+// have something to read on a record.
+func (s *state) probesOthers(seen probeSeen) bool {
+	if s.statusFallback {
+		return true
+	}
+	if !seen.known {
+		return s.errorType || len(s.text.keys) > 0
+	}
+	return seen.mask&(seenErrorType|seenText) != 0
 }
 
 // Bits of the attributes a result writes, bit a for config.Attribute a.
@@ -222,7 +241,10 @@ func (s *state) written(r *result) uint16 {
 		w |= bitVendor
 	}
 	if e := r.entry; e != nil {
-		w |= bitCode | bitName | bitSeverity | bitRetryable
+		w |= bitName | bitSeverity | bitRetryable
+		if !r.noCode {
+			w |= bitCode
+		}
 		if e.HTTPStatus != 0 {
 			w |= bitHTTPStatus
 		}

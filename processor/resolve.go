@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+	"github.com/errorcatalog/errorcatalogprocessor/config"
 )
 
 // outcome is how a code value read from a record resolved.
@@ -40,9 +41,12 @@ type result struct {
 	// attributes held a value that names nothing and were passed over.
 	skippedCodes   int
 	skippedVendors int
-	// payload is what reading the code attributes learned of the
-	// record's payload attributes.
-	payload payloadSeen
+	// seen is what reading the code attributes learned of the attributes
+	// the places a code may be are read from.
+	seen probeSeen
+	// noCode is set for a result classified from an HTTP status: no
+	// vendor code was seen, so none is written.
+	noCode bool
 }
 
 // category returns the category written for the result.
@@ -123,26 +127,29 @@ func (s *state) readCode(attrs pcommon.Map) (c catalog.Code, key int, skipped in
 	return c, key, skipped, ok
 }
 
-// payloadSeen says what readCodeAndPayload's pass learned of a record's
-// payload attributes.
-type payloadSeen uint8
+// probeSeen is what readCodeAndPayload's pass learned of the attributes
+// the places a code may be are read from, so that a record without any
+// costs no lookup of them.
+type probeSeen struct {
+	// known is false when the attributes were not all passed over (few
+	// code keys, read with one Get each): each place is then looked up.
+	known bool
+	mask  uint8
+}
 
+// Bits of probeSeen.mask.
 const (
-	// payloadUnknown: the attributes were not all passed over (few code
-	// keys, read with one Get each).
-	payloadUnknown payloadSeen = iota
-	// payloadNone: no map-valued attribute, no configured string
-	// attribute holding a JSON object.
-	payloadNone
-	// payloadSome: at least one.
-	payloadSome
+	seenMap           uint8 = 1 << iota // a map-valued attribute
+	seenStringPayload                   // a configured string payload attribute holding a JSON object
+	seenErrorType                       // error.type
+	seenText                            // a configured text attribute
 )
 
 // readCodeAndPayload is readCode, and, when the code keys are read with
 // one pass over the attributes, whether an attribute may be a payload:
 // that pass looks at every attribute anyway, and so tells it for almost
 // nothing more.
-func (s *state) readCodeAndPayload(attrs pcommon.Map) (catalog.Code, int, int, bool, payloadSeen) {
+func (s *state) readCodeAndPayload(attrs pcommon.Map) (catalog.Code, int, int, bool, probeSeen) {
 	if s.scanByLen != nil {
 		return s.scanCode(attrs)
 	}
@@ -160,7 +167,7 @@ func (s *state) readCodeAndPayload(attrs pcommon.Map) (catalog.Code, int, int, b
 	default:
 		c, key, skipped, ok = s.getCode(attrs)
 	}
-	return c, key, skipped, ok, payloadUnknown
+	return c, key, skipped, ok, probeSeen{}
 }
 
 // getCode is readCode with one Get per key, for short key lists.
@@ -187,14 +194,14 @@ type codeScan struct {
 	code    catalog.Code
 	seen    uint64
 	nonCode uint64
-	// payload is set when an attribute may be a payload.
-	payload bool
+	// probed is what the pass saw of the probed attributes (probeSeen).
+	probed uint8
 }
 
 // scanCode is readCode with one pass over the attributes, for long key
 // lists: each attribute is matched against the keys of its length only.
 // Like Get, the first occurrence of a key repeated in the map counts.
-func (s *state) scanCode(attrs pcommon.Map) (catalog.Code, int, int, bool, payloadSeen) {
+func (s *state) scanCode(attrs pcommon.Map) (catalog.Code, int, int, bool, probeSeen) {
 	sc := codeScan{best: len(s.codeKeys)}
 	// Most attributes fail the length test, which reads no key bytes; most
 	// of the rest fail the first-byte test. Matching is out of line so
@@ -207,13 +214,10 @@ func (s *state) scanCode(attrs pcommon.Map) (catalog.Code, int, int, bool, paylo
 			s.scanKey(&sc, k, v)
 		}
 		if maps && v.Map() != (pcommon.Map{}) {
-			sc.payload = true
+			sc.probed |= seenMap
 		}
 	}
-	seen := payloadNone
-	if sc.payload {
-		seen = payloadSome
-	}
+	seen := probeSeen{known: true, mask: sc.probed}
 	if sc.best == len(s.codeKeys) {
 		return catalog.Code{}, -1, bits.OnesCount64(sc.nonCode), false, seen
 	}
@@ -259,10 +263,19 @@ func (s *state) scanKey(sc *codeScan, k string, v pcommon.Value) {
 	s.scanPayloadKey(sc, k, v)
 }
 
-// scanPayloadKey notes a configured string attribute holding a JSON object.
+// scanPayloadKey notes an attribute a place a code may be is read from:
+// a configured string payload attribute holding a JSON object, error.type,
+// a configured text attribute.
 func (s *state) scanPayloadKey(sc *codeScan, k string, v pcommon.Value) {
-	if s.payloads.enabled && s.isStringPayloadKey(k) && looksLikeObject(v.Str()) {
-		sc.payload = true
+	switch {
+	case s.payloads.enabled && s.isStringPayloadKey(k):
+		if looksLikeObject(v.Str()) {
+			sc.probed |= seenStringPayload
+		}
+	case s.errorType && k == config.ErrorTypeAttribute:
+		sc.probed |= seenErrorType
+	case s.isTextKey(k):
+		sc.probed |= seenText
 	}
 }
 
@@ -343,7 +356,7 @@ func (s *state) scanKeyMany(sc *codeScanMany, k string, v pcommon.Value) {
 func (s *state) resolve(attrs pcommon.Map, h *hints, sc *scratch) result {
 	code, key, skipped, ok, payload := s.readCodeAndPayload(attrs)
 	if !ok {
-		return result{skippedCodes: skipped, payload: payload}
+		return result{skippedCodes: skipped, seen: payload}
 	}
 	r := result{skippedCodes: skipped}
 	vendor := s.codeKeys[key].vendor

@@ -67,6 +67,11 @@ type state struct {
 	infer     bool
 
 	payloads payloadPlan
+	// errorType, text and statusFallback are the other places a code may
+	// be read from (probes.go).
+	errorType      bool
+	text           textPlan
+	statusFallback bool
 
 	out outputNames
 	// selected has bit a set for each attribute a the configuration
@@ -90,6 +95,10 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 		out:        newOutputNames(cfg.Output.Prefix),
 		selected:   cfg.WrittenAttributes(),
 		payloads:   newPayloadPlan(cfg.Payloads, ix),
+		errorType:  cfg.ErrorType,
+		text:       textPlan{keys: cfg.Text.Attributes, maxBytes: cfg.Text.MaxBytes},
+
+		statusFallback: cfg.HTTPStatusFallback,
 		sets:       newMetricSets(ix.Vendors()),
 	}
 	for i, a := range cfg.EffectiveCodeAttributes(ix.Vendors()) {
@@ -117,6 +126,10 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 	if st.payloads.enabled {
 		keys = append(keys, st.payloads.stringKeys...)
 	}
+	if st.errorType {
+		keys = append(keys, config.ErrorTypeAttribute)
+	}
+	keys = append(keys, st.text.keys...)
 	for _, k := range keys {
 		if n := len(k); n > 0 && n < scanMaxLen {
 			st.scanLens[n>>6] |= 1 << (n & 63)

@@ -96,9 +96,9 @@ func newTelemetry(mp metric.MeterProvider) (*telemetry, error) {
 		metric.WithDescription("Entries in the catalog in use."),
 		metric.WithUnit("{entry}"))
 	err = errors.Join(err, e)
-	t.payloads, e = m.Int64Counter(metadata.MetricPayloadsRead,
-		metric.WithDescription("Payloads (log bodies, map-valued and configured string attributes) read for a vendor error response, by source and result."),
-		metric.WithUnit("{payload}"))
+	t.payloads, e = m.Int64Counter(metadata.MetricSourcesRead,
+		metric.WithDescription("Places a code may be (payloads, error.type, exception text, HTTP status) read on records without a code attribute, by source and outcome."),
+		metric.WithUnit("{read}"))
 	err = errors.Join(err, e)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,301 @@
+package processor
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
+	"github.com/errorcatalog/errorcatalogprocessor/config"
+)
+
+// The places a code may be besides code attributes and payloads, read in
+// this order when nothing before them found a code: error.type, then the
+// exception text, then (opt-in) the HTTP status. Like payloads, they write
+// only on a catalog hit, and count every read.
+
+// textPlan is which text attributes are read, and how much of each.
+type textPlan struct {
+	keys     []string
+	maxBytes int
+}
+
+func (s *state) isTextKey(k string) bool {
+	for _, t := range s.text.keys {
+		if len(t) == len(k) && t == k {
+			return true
+		}
+	}
+	return false
+}
+
+// probeOthers reads error.type, the text attributes and the HTTP status of
+// a record nothing else found a code for.
+func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scratch) result {
+	if s.errorType && (!seen.known || seen.mask&seenErrorType != 0) {
+		if v, ok := attrs.Get(config.ErrorTypeAttribute); ok {
+			if r, ok := s.probeErrorType(v, attrs, h, sc); ok {
+				return r
+			}
+		}
+	}
+	if len(s.text.keys) > 0 && (!seen.known || seen.mask&seenText != 0) {
+		if r, ok := s.probeText(attrs, h, sc); ok {
+			return r
+		}
+	}
+	if s.statusFallback {
+		return s.probeStatus(attrs, h, sc)
+	}
+	return result{}
+}
+
+// hint returns the vendor the record's hints name (vendor and host
+// attributes): answered is true when a vendor attribute names something,
+// the vendor or nil for one the catalog does not have.
+func (s *state) hint(attrs pcommon.Map, h *hints, sc *scratch) (v *catalog.Vendor, answered bool, skipped int) {
+	return s.vendorHint(attrs, h, sc)
+}
+
+// probeErrorType reads error.type like a code attribute, but only a
+// catalog hit counts. A numeric value needs a hint to name the vendor:
+// instrumentation puts HTTP statuses there ("404"), which inference would
+// turn into whichever vendor documents that number.
+func (s *state) probeErrorType(v pcommon.Value, attrs pcommon.Map, h *hints, sc *scratch) (result, bool) {
+	c, ok := codeOf(v)
+	if !ok {
+		return result{}, false
+	}
+	pr := sc.getProbe(s)
+	vendor, answered, skipped := s.hint(attrs, h, sc)
+	var e *catalog.Entry
+	_, numeric := c.Int()
+	switch {
+	case answered && vendor == nil:
+		// a vendor the catalog does not have: never guess
+	case vendor != nil:
+		e, _ = s.index.Lookup(vendor, c)
+	case !numeric && s.infer:
+		if found, n := s.index.Infer(c); n == 1 {
+			e = found
+		}
+	}
+	if e == nil {
+		pr.tally[sourceErrorType][payloadNoMatch]++
+		return result{skippedVendors: skipped}, false
+	}
+	pr.tally[sourceErrorType][payloadMatch]++
+	return result{outcome: outcomeFound, vendor: e.Vendor, entry: e, skippedVendors: skipped}, true
+}
+
+// textCues are the words that mark the number after them as a vendor's
+// code in text: "code: 2601", "error code 414", "errcode=-3", "errno -3".
+// Not "status 409", "HTTP 403", "error 404" or "line 414": those numbers
+// are HTTP statuses and line numbers far more often than vendor codes.
+var textCues = []string{"code", "errcode", "errorcode", "error_code", "errno"}
+
+func isCue(w string) bool {
+	for _, c := range textCues {
+		if strings.EqualFold(w, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// probeText reads the text attributes for codes written as whole tokens:
+//   - a symbolic code, exactly as the vendor documents it (ERR_UID_NOT_FOUND,
+//     NUMBER_NOT_FOUND), counts when a hint names its vendor or exactly one
+//     catalog has it. A code that is one plain word (FORBIDDEN) is an
+//     ordinary word of prose too: it counts only with a hint;
+//   - a number counts only when a hint names the vendor and a cue word
+//     stands right before it (textCues).
+//
+// Two different entries in one record's text are a conflict: nothing is
+// written.
+func (s *state) probeText(attrs pcommon.Map, h *hints, sc *scratch) (result, bool) {
+	pr := sc.getProbe(s)
+	hintRead := false
+	var vendor *catalog.Vendor
+	var answered bool
+	skipped := 0
+	var found *catalog.Entry
+	conflict, read := false, false
+	for _, k := range s.text.keys {
+		v, ok := attrs.Get(k)
+		if !ok || v.Type() != pcommon.ValueTypeStr {
+			continue
+		}
+		read = true
+		text := v.Str()
+		if len(text) > s.text.maxBytes {
+			text = text[:s.text.maxBytes]
+		}
+		tokenize(text, func(tok, prev string) bool {
+			c, ok := textCode(tok)
+			if !ok {
+				return true
+			}
+			if !hintRead {
+				hintRead = true
+				vendor, answered, skipped = s.hint(attrs, h, sc)
+			}
+			e := s.textEntry(tok, prev, c, vendor, answered)
+			switch {
+			case e == nil:
+			case found == nil:
+				found = e
+			case found != e:
+				conflict = true
+				return false
+			}
+			return true
+		})
+		if conflict {
+			break
+		}
+	}
+	if !read {
+		return result{}, false
+	}
+	switch {
+	case conflict:
+		pr.tally[sourceExceptionText][payloadConflict]++
+	case found == nil:
+		pr.tally[sourceExceptionText][payloadNoMatch]++
+	default:
+		pr.tally[sourceExceptionText][payloadMatch]++
+		return result{outcome: outcomeFound, vendor: found.Vendor, entry: found, skippedVendors: skipped}, true
+	}
+	return result{skippedVendors: skipped}, false
+}
+
+// textCode returns the code a token may be: a number, or a symbolic code
+// shaped like the catalogs' (upper-case letters, digits, underscores,
+// starting with a letter).
+func textCode(tok string) (catalog.Code, bool) {
+	if tok == "" {
+		return catalog.Code{}, false
+	}
+	if tok[0] == '-' || (tok[0] >= '0' && tok[0] <= '9') {
+		return catalog.StringCode(tok)
+	}
+	if tok[0] < 'A' || tok[0] > 'Z' || len(tok) < 3 {
+		return catalog.Code{}, false
+	}
+	for i := 1; i < len(tok); i++ {
+		if c := tok[i]; !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_' {
+			return catalog.Code{}, false
+		}
+	}
+	return catalog.StringCode(tok)
+}
+
+// textEntry returns the entry token tok (preceded by word prev) stands for,
+// or nil.
+func (s *state) textEntry(tok, prev string, c catalog.Code, vendor *catalog.Vendor, answered bool) *catalog.Entry {
+	if answered && vendor == nil {
+		return nil // a vendor the catalog does not have: never guess
+	}
+	if _, numeric := c.Int(); numeric {
+		if vendor == nil || !isCue(prev) {
+			return nil
+		}
+		e, _ := s.index.Lookup(vendor, c)
+		return e
+	}
+	var e *catalog.Entry
+	switch {
+	case vendor != nil:
+		e, _ = s.index.Lookup(vendor, c)
+	case strings.IndexByte(tok, '_') < 0:
+		return nil // one plain word: only with a hint
+	default:
+		if found, n := s.index.Infer(c); n == 1 {
+			e = found
+		}
+	}
+	if e == nil || e.Code != tok {
+		return nil // symbolic codes match exactly as documented
+	}
+	return e
+}
+
+// tokenize calls f for each token of text, with the word before it: runs
+// of letters, digits and underscores, a number keeping a minus sign right
+// before it ("-3"). Separators between a cue and its number (" ", ":",
+// "=", "#") are skipped; any other character between two words makes the
+// second's previous word empty, so "Foo.java:414" has no cue. f returns
+// false to stop.
+func tokenize(text string, f func(tok, prev string) bool) {
+	prev := ""
+	i := 0
+	for i < len(text) {
+		c := text[i]
+		if !isWordByte(c) && !(c == '-' && i+1 < len(text) && isDigit(text[i+1]) && (i == 0 || !isWordByte(text[i-1]))) {
+			switch c {
+			case ' ', ':', '=', '#', '\t':
+			default:
+				prev = ""
+			}
+			i++
+			continue
+		}
+		start := i
+		i++
+		for i < len(text) && isWordByte(text[i]) {
+			i++
+		}
+		tok := text[start:i]
+		if !f(tok, prev) {
+			return
+		}
+		prev = tok
+	}
+}
+
+func isWordByte(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// probeStatus classifies a failed call from its HTTP status when no code
+// was found anywhere and a hint (not inference) named the vendor: the
+// vendor's documented meaning of the status, or the standard table's. It
+// writes everything but the code, which was never seen.
+func (s *state) probeStatus(attrs pcommon.Map, h *hints, sc *scratch) result {
+	st, ok := statusOf(attrs)
+	if !ok {
+		return result{}
+	}
+	vendor, _, skipped := s.hint(attrs, h, sc)
+	pr := sc.getProbe(s)
+	if vendor == nil {
+		pr.tally[sourceHTTPStatus][payloadNoMatch]++
+		return result{skippedVendors: skipped}
+	}
+	e := catalog.StatusEntry(vendor, st)
+	pr.tally[sourceHTTPStatus][payloadMatch]++
+	return result{outcome: outcomeFound, vendor: vendor, entry: e, skippedVendors: skipped, noCode: true}
+}
+
+// statusOf returns the record's HTTP response status when it is an
+// integer error status (400..599). Strings, doubles and other numbers say
+// nothing.
+func statusOf(attrs pcommon.Map) (int, bool) {
+	for _, k := range config.StatusAttributes() {
+		v, ok := attrs.Get(k)
+		if !ok {
+			continue
+		}
+		if v.Type() != pcommon.ValueTypeInt {
+			return 0, false
+		}
+		if n := v.Int(); n >= 400 && n <= 599 {
+			return int(n), true
+		}
+		return 0, false
+	}
+	return 0, false
+}

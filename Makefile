@@ -136,6 +136,8 @@ FUZZ_TARGETS := \
 	./processor:FuzzVendorResolution \
 	./processor:FuzzProcess \
 	./processor:FuzzPayload \
+	./processor:FuzzTokenize \
+	./processor:FuzzProbes \
 	./internal/jsonscan:FuzzScan
 # How long `make fuzz-short` (CI) and `make fuzz` run each target. CI's
 # budget is a count of executions, not a duration: Go 1.26's fuzzing

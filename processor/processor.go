@@ -316,31 +316,34 @@ func (s *state) write(attrs pcommon.Map, r *result) {
 	// One growth of the attribute slice for every attribute written that
 	// the record does not hold yet (those it holds are updated in place).
 	attrs.EnsureCapacity(attrs.Len() + bits.OnesCount16(w&^kept))
+	// Straight-line Puts, each behind its bit: the common case (every
+	// attribute but description) runs no loop and no switch.
 	e := r.entry
-	for a := range numAttributes {
-		if w&(1<<a) == 0 {
-			continue
-		}
-		k := n.names[a]
-		switch config.Attribute(a) {
-		case config.AttributeVendor:
-			attrs.PutStr(k, r.vendor.ID)
-		case config.AttributeCode:
-			attrs.PutStr(k, e.Code)
-		case config.AttributeName:
-			attrs.PutStr(k, e.Name)
-		case config.AttributeCategory:
-			attrs.PutStr(k, r.category().String())
-		case config.AttributeClass:
-			attrs.PutStr(k, r.class().String())
-		case config.AttributeSeverity:
-			attrs.PutStr(k, e.Severity.String())
-		case config.AttributeRetryable:
-			attrs.PutBool(k, e.Retryable)
-		case config.AttributeHTTPStatus:
-			attrs.PutInt(k, int64(e.HTTPStatus))
-		case config.AttributeDescription:
-			attrs.PutStr(k, e.Description)
-		}
+	if w&bitVendor != 0 {
+		attrs.PutStr(n.names[config.AttributeVendor], r.vendor.ID)
+	}
+	if w&bitCode != 0 {
+		attrs.PutStr(n.names[config.AttributeCode], e.Code)
+	}
+	if w&bitName != 0 {
+		attrs.PutStr(n.names[config.AttributeName], e.Name)
+	}
+	if w&bitCategory != 0 {
+		attrs.PutStr(n.names[config.AttributeCategory], r.category().String())
+	}
+	if w&bitClass != 0 {
+		attrs.PutStr(n.names[config.AttributeClass], r.class().String())
+	}
+	if w&bitSeverity != 0 {
+		attrs.PutStr(n.names[config.AttributeSeverity], e.Severity.String())
+	}
+	if w&bitRetryable != 0 {
+		attrs.PutBool(n.names[config.AttributeRetryable], e.Retryable)
+	}
+	if w&bitHTTPStatus != 0 {
+		attrs.PutInt(n.names[config.AttributeHTTPStatus], int64(e.HTTPStatus))
+	}
+	if w&bitDescription != 0 {
+		attrs.PutStr(n.names[config.AttributeDescription], e.Description)
 	}
 }

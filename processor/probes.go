@@ -40,7 +40,7 @@ func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scr
 		}
 	}
 	if len(s.text.keys) > 0 && (!seen.known || seen.mask&seenText != 0) {
-		if r, ok := s.probeText(attrs, h, sc); ok {
+		if r, ok := s.probeText(attrs, seen, h, sc); ok {
 			return r
 		}
 	}
@@ -48,6 +48,20 @@ func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scr
 		return s.probeStatus(attrs, h, sc)
 	}
 	return result{}
+}
+
+// mayHaveHint reports whether a hint may name a vendor for the record: a
+// vendor or host attribute on it (what reading its code attributes saw),
+// on its span, or on its resource (read once per resource).
+func (s *state) mayHaveHint(seen probeSeen, h *hints, sc *scratch) bool {
+	if !seen.known || seen.mask&seenHint != 0 || h.hasSpan {
+		return true
+	}
+	if _, ok, _ := s.resourceByName(h, sc); ok {
+		return true
+	}
+	_, ok := s.resourceByHost(h, sc)
+	return ok
 }
 
 // hint returns the vendor the record's hints name (vendor and host
@@ -113,12 +127,18 @@ func isCue(w string) bool {
 //
 // Two different entries in one record's text are a conflict: nothing is
 // written.
-func (s *state) probeText(attrs pcommon.Map, h *hints, sc *scratch) (result, bool) {
+func (s *state) probeText(attrs pcommon.Map, seen probeSeen, h *hints, sc *scratch) (result, bool) {
 	pr := sc.getProbe(s)
 	hintRead := false
 	var vendor *catalog.Vendor
 	var answered bool
 	skipped := 0
+	readHint := func() {
+		if !hintRead {
+			hintRead = true
+			vendor, answered, skipped = s.hint(attrs, h, sc)
+		}
+	}
 	var found *catalog.Entry
 	conflict, read := false, false
 	for _, k := range s.text.keys {
@@ -131,26 +151,38 @@ func (s *state) probeText(attrs pcommon.Map, h *hints, sc *scratch) (result, boo
 		if len(text) > s.text.maxBytes {
 			text = text[:s.text.maxBytes]
 		}
-		tokenize(text, func(tok, prev string) bool {
-			c, ok := textCode(tok)
+		// Most text holds no code. A symbolic code the catalog can have
+		// without a hint has an underscore; anything else needs a hint:
+		// without an underscore and without a hint, the text is not read.
+		if strings.IndexByte(text, '_') < 0 {
+			if !s.mayHaveHint(seen, h, sc) {
+				continue
+			}
+			readHint()
+			if vendor == nil {
+				continue
+			}
+		}
+		var tz tokenizer
+		tz.text = text
+		for tz.next() {
+			c, ok := textCode(tz.tok)
 			if !ok {
-				return true
+				continue
 			}
-			if !hintRead {
-				hintRead = true
-				vendor, answered, skipped = s.hint(attrs, h, sc)
-			}
-			e := s.textEntry(tok, prev, c, vendor, answered)
+			readHint()
+			e := s.textEntry(tz.tok, tz.prev, c, vendor, answered)
 			switch {
 			case e == nil:
 			case found == nil:
 				found = e
 			case found != e:
 				conflict = true
-				return false
 			}
-			return true
-		})
+			if conflict {
+				break
+			}
+		}
 		if conflict {
 			break
 		}
@@ -221,36 +253,57 @@ func (s *state) textEntry(tok, prev string, c catalog.Code, vendor *catalog.Vend
 	return e
 }
 
-// tokenize calls f for each token of text, with the word before it: runs
-// of letters, digits and underscores, a number keeping a minus sign right
-// before it ("-3"). Separators between a cue and its number (" ", ":",
-// "=", "#") are skipped; any other character between two words makes the
-// second's previous word empty, so "Foo.java:414" has no cue. f returns
-// false to stop.
-func tokenize(text string, f func(tok, prev string) bool) {
-	prev := ""
-	i := 0
+// tokenizer walks the tokens of a text, each with the word before it:
+// runs of letters, digits and underscores, a number keeping a minus sign
+// right before it ("-3"). Separators between a cue and its number (" ",
+// ":", "=", "#") are skipped; any other character between two words makes
+// the second's previous word empty, so "Foo.java:414" has no cue.
+type tokenizer struct {
+	text      string
+	i         int
+	tok, prev string
+}
+
+// next advances to the next token; it returns false at the end.
+func (z *tokenizer) next() bool {
+	text := z.text
+	i := z.i
+	if z.tok != "" {
+		z.prev = z.tok
+	}
 	for i < len(text) {
 		c := text[i]
-		if !isWordByte(c) && !(c == '-' && i+1 < len(text) && isDigit(text[i+1]) && (i == 0 || !isWordByte(text[i-1]))) {
-			switch c {
-			case ' ', ':', '=', '#', '\t':
-			default:
-				prev = ""
-			}
-			i++
-			continue
+		if isWordByte(c) || (c == '-' && i+1 < len(text) && isDigit(text[i+1]) && (i == 0 || !isWordByte(text[i-1]))) {
+			break
 		}
-		start := i
+		switch c {
+		case ' ', ':', '=', '#', '\t':
+		default:
+			z.prev = ""
+		}
 		i++
-		for i < len(text) && isWordByte(text[i]) {
-			i++
-		}
-		tok := text[start:i]
-		if !f(tok, prev) {
+	}
+	if i >= len(text) {
+		z.i, z.tok = i, ""
+		return false
+	}
+	start := i
+	i++
+	for i < len(text) && isWordByte(text[i]) {
+		i++
+	}
+	z.i, z.tok = i, text[start:i]
+	return true
+}
+
+// tokenize calls f for each token of text, with the word before it (see
+// tokenizer). f returns false to stop.
+func tokenize(text string, f func(tok, prev string) bool) {
+	z := tokenizer{text: text}
+	for z.next() {
+		if !f(z.tok, z.prev) {
 			return
 		}
-		prev = tok
 	}
 }
 

@@ -143,6 +143,7 @@ const (
 	seenStringPayload                   // a configured string payload attribute holding a JSON object
 	seenErrorType                       // error.type
 	seenText                            // a configured text attribute
+	seenHint                            // a vendor or host attribute
 )
 
 // readCodeAndPayload is readCode, and, when the code keys are read with
@@ -276,7 +277,24 @@ func (s *state) scanPayloadKey(sc *codeScan, k string, v pcommon.Value) {
 		sc.probed |= seenErrorType
 	case s.isTextKey(k):
 		sc.probed |= seenText
+	case s.isHintKey(k):
+		sc.probed |= seenHint
 	}
+}
+
+// isHintKey reports whether k is a vendor or host attribute.
+func (s *state) isHintKey(k string) bool {
+	for _, h := range s.vendorKeys {
+		if h == k {
+			return true
+		}
+	}
+	for _, h := range s.hostKeys {
+		if h == k {
+			return true
+		}
+	}
+	return false
 }
 
 // scanManySeen is how many distinct code keys one record may hold for

@@ -99,7 +99,7 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 		text:       textPlan{keys: cfg.Text.Attributes, maxBytes: cfg.Text.MaxBytes},
 
 		statusFallback: cfg.HTTPStatusFallback,
-		sets:       newMetricSets(ix.Vendors()),
+		sets:           newMetricSets(ix.Vendors()),
 	}
 	for i, a := range cfg.EffectiveCodeAttributes(ix.Vendors()) {
 		k := codeKey{key: a.Key}

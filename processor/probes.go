@@ -50,6 +50,29 @@ func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scr
 	return result{}
 }
 
+// namedVendorIn returns the vendor the record's text attributes name,
+// when together they name exactly one.
+func (s *state) namedVendorIn(attrs pcommon.Map) *catalog.Vendor {
+	var named *catalog.Vendor
+	for _, k := range s.text.keys {
+		v, ok := attrs.Get(k)
+		if !ok || v.Type() != pcommon.ValueTypeStr {
+			continue
+		}
+		text := v.Str()
+		if len(text) > s.text.maxBytes {
+			text = text[:s.text.maxBytes]
+		}
+		if n := s.namedVendor(text); n != nil {
+			if named != nil && named != n {
+				return nil
+			}
+			named = n
+		}
+	}
+	return named
+}
+
 // mayHaveHint reports whether a hint may name a vendor for the record: a
 // vendor or host attribute on it (what reading its code attributes saw),
 // on its span, or on its resource (read once per resource).
@@ -72,27 +95,23 @@ func (s *state) hint(attrs pcommon.Map, h *hints, sc *scratch) (v *catalog.Vendo
 }
 
 // probeErrorType reads error.type like a code attribute, but only a
-// catalog hit counts. A numeric value needs a hint to name the vendor:
-// instrumentation puts HTTP statuses there ("404"), which inference would
-// turn into whichever vendor documents that number.
+// catalog hit counts, and only for the vendor a hint names. Inference is
+// not used: instrumentations put HTTP statuses there ("404") and their
+// own error names (axios's ERR_BAD_REQUEST, which CometChat also
+// documents), which the code alone would pin on whichever vendor has
+// them. A number from 100 to 599 is the HTTP status the semantic
+// conventions ask for there, never a code, whatever the vendor.
 func (s *state) probeErrorType(v pcommon.Value, attrs pcommon.Map, h *hints, sc *scratch) (result, bool) {
 	c, ok := codeOf(v)
 	if !ok {
 		return result{}, false
 	}
 	pr := sc.getProbe(s)
-	vendor, answered, skipped := s.hint(attrs, h, sc)
+	vendor, _, skipped := s.hint(attrs, h, sc)
 	var e *catalog.Entry
-	_, numeric := c.Int()
-	switch {
-	case answered && vendor == nil:
-		// a vendor the catalog does not have: never guess
-	case vendor != nil:
+	n, numeric := c.Int()
+	if vendor != nil && !(numeric && n >= 100 && n <= 599) {
 		e, _ = s.index.Lookup(vendor, c)
-	case !numeric && s.infer:
-		if found, n := s.index.Infer(c); n == 1 {
-			e = found
-		}
 	}
 	if e == nil {
 		pr.tally[sourceErrorType][payloadNoMatch]++
@@ -103,15 +122,21 @@ func (s *state) probeErrorType(v pcommon.Value, attrs pcommon.Map, h *hints, sc 
 }
 
 // textCues are the words that mark the number after them as a vendor's
-// code in text: "code: 2601", "error code 414", "errcode=-3", "errno -3".
-// Not "status 409", "HTTP 403", "error 404" or "line 414": those numbers
-// are HTTP statuses and line numbers far more often than vendor codes.
-var textCues = []string{"code", "errcode", "errorcode", "error_code", "errno"}
+// code in text: "code: 2601", "error code 414", "errcode=-3",
+// `"error_code": 2601`. Not "status 409", "HTTP 403", "error 404" or "line
+// 414": those numbers are HTTP statuses and line numbers far more often
+// than vendor codes; and not "status code 413", an HTTP status by its
+// name (axios: "Request failed with status code 413"), nor "errno", which
+// precedes an operating system's error number ("[Errno -3] Temporary
+// failure in name resolution").
+var textCues = []string{"code", "errcode", "errorcode", "error_code"}
 
-func isCue(w string) bool {
+// isCue reports whether w, preceded by w2, marks the next number as a
+// code.
+func isCue(w, w2 string) bool {
 	for _, c := range textCues {
 		if strings.EqualFold(w, c) {
-			return true
+			return !strings.EqualFold(w2, "status") // "status code 413" is an HTTP status
 		}
 	}
 	return false
@@ -165,13 +190,19 @@ func (s *state) probeText(attrs pcommon.Map, seen probeSeen, h *hints, sc *scrat
 		}
 		var tz tokenizer
 		tz.text = text
+		namedRead := false
+		var named *catalog.Vendor
 		for tz.next() {
 			c, ok := textCode(tz.tok)
 			if !ok {
 				continue
 			}
 			readHint()
-			e := s.textEntry(tz.tok, tz.prev, c, vendor, answered)
+			if vendor == nil && !namedRead {
+				namedRead = true
+				named = s.namedVendorIn(attrs)
+			}
+			e := s.textEntry(tz.tok, tz.prev, tz.prev2, c, vendor, answered, named)
 			switch {
 			case e == nil:
 			case found == nil:
@@ -223,27 +254,36 @@ func textCode(tok string) (catalog.Code, bool) {
 	return catalog.StringCode(tok)
 }
 
-// textEntry returns the entry token tok (preceded by word prev) stands for,
-// or nil.
-func (s *state) textEntry(tok, prev string, c catalog.Code, vendor *catalog.Vendor, answered bool) *catalog.Entry {
+// textEntry returns the entry token tok (preceded by words prev and
+// prev2) stands for, or nil. named is the vendor the text names, when it
+// names exactly one.
+func (s *state) textEntry(tok, prev, prev2 string, c catalog.Code, vendor *catalog.Vendor, answered bool, named *catalog.Vendor) *catalog.Entry {
 	if answered && vendor == nil {
 		return nil // a vendor the catalog does not have: never guess
 	}
 	if _, numeric := c.Int(); numeric {
-		if vendor == nil || !isCue(prev) {
+		if vendor == nil || !isCue(prev, prev2) {
 			return nil
 		}
 		e, _ := s.index.Lookup(vendor, c)
 		return e
 	}
+	plainWord := strings.IndexByte(tok, '_') < 0
 	var e *catalog.Entry
 	switch {
+	case plainWord && isHTTPStatus(prev):
+		return nil // "403 FORBIDDEN": a status's reason phrase
 	case vendor != nil:
 		e, _ = s.index.Lookup(vendor, c)
-	case strings.IndexByte(tok, '_') < 0:
+	case plainWord:
 		return nil // one plain word: only with a hint
 	default:
-		if found, n := s.index.Infer(c); n == 1 {
+		// Exactly one catalog has the code, and the text names that
+		// vendor ("CometChatException: ERR_GUID_NOT_FOUND", "cometchat:
+		// ERR_NOT_A_MEMBER"). The code alone is not enough: ERR_BAD_REQUEST
+		// is axios's error code as well as CometChat's, RECORD_NOT_FOUND
+		// any service's as well as Fone Dynamics'.
+		if found, n := s.index.Infer(c); n == 1 && found.Vendor == named {
 			e = found
 		}
 	}
@@ -253,15 +293,86 @@ func (s *state) textEntry(tok, prev string, c catalog.Code, vendor *catalog.Vend
 	return e
 }
 
+// isHTTPStatus reports whether w is a three-digit number from 100 to 599.
+func isHTTPStatus(w string) bool {
+	return len(w) == 3 && w[0] >= '1' && w[0] <= '5' && isDigit(w[1]) && isDigit(w[2])
+}
+
+// namedVendor returns the catalog vendor a text names, when it names
+// exactly one: a token that is a vendor's id or alias, or starts with one
+// ("CometChatException", "FoneDynamicsApiException"), compared without
+// case and ignoring '_' and '-' in the name.
+func (s *state) namedVendor(text string) *catalog.Vendor {
+	var named *catalog.Vendor
+	z := tokenizer{text: text}
+	for z.next() {
+		if v := s.vendorPrefix(z.tok); v != nil {
+			if named != nil && named != v {
+				return nil
+			}
+			named = v
+		}
+	}
+	return named
+}
+
+// vendorPrefix returns the vendor whose id or alias tok starts with.
+func (s *state) vendorPrefix(tok string) *catalog.Vendor {
+	if len(tok) < 4 || !isLetter(tok[0]) {
+		return nil
+	}
+	for _, v := range s.index.Vendors() {
+		if hasNamePrefix(tok, v.ID) {
+			return v
+		}
+		for _, a := range v.Aliases {
+			if hasNamePrefix(tok, a) {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+// hasNamePrefix reports whether tok starts with name, without case and
+// ignoring '_', '-' and ' ' in name ("fone_dynamics" is "FoneDynamics").
+func hasNamePrefix(tok, name string) bool {
+	i := 0
+	letters := 0
+	for j := 0; j < len(name); j++ {
+		c := name[j]
+		if c == '_' || c == '-' || c == ' ' {
+			continue
+		}
+		if i >= len(tok) || lower(tok[i]) != lower(c) {
+			return false
+		}
+		i++
+		letters++
+	}
+	return letters >= 4
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 0x20
+	}
+	return c
+}
+
+func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
 // tokenizer walks the tokens of a text, each with the word before it:
 // runs of letters, digits and underscores, a number keeping a minus sign
 // right before it ("-3"). Separators between a cue and its number (" ",
 // ":", "=", "#") are skipped; any other character between two words makes
-// the second's previous word empty, so "Foo.java:414" has no cue.
+// the second's previous word empty, so "Foo.java:414" has no cue. Quotes
+// are skipped too, for codes in JSON written into a message
+// (`"error_code": 2601`).
 type tokenizer struct {
-	text      string
-	i         int
-	tok, prev string
+	text             string
+	i                int
+	tok, prev, prev2 string
 }
 
 // next advances to the next token; it returns false at the end.
@@ -269,7 +380,7 @@ func (z *tokenizer) next() bool {
 	text := z.text
 	i := z.i
 	if z.tok != "" {
-		z.prev = z.tok
+		z.prev2, z.prev = z.prev, z.tok
 	}
 	for i < len(text) {
 		c := text[i]
@@ -277,9 +388,9 @@ func (z *tokenizer) next() bool {
 			break
 		}
 		switch c {
-		case ' ', ':', '=', '#', '\t':
+		case ' ', ':', '=', '#', '\t', '"', '\'':
 		default:
-			z.prev = ""
+			z.prev, z.prev2 = "", ""
 		}
 		i++
 	}

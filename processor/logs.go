@@ -27,7 +27,7 @@ func (p *catalogProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.
 			for k := 0; k < records.Len(); k++ {
 				lr := records.At(k)
 				body := lr.Body()
-				r := st.enrichRecord(lr.Attributes(), &body, &h, &b)
+				r := st.enrichRecord(lr.Attributes(), &body, &h, &b, true)
 				if raise && r.entry != nil {
 					raiseSeverity(lr, r.entry.Severity)
 				}

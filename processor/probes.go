@@ -31,7 +31,7 @@ func (s *state) isTextKey(k string) bool {
 
 // probeOthers reads error.type, the text attributes and the HTTP status of
 // a record nothing else found a code for.
-func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scratch) result {
+func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scratch, fallback bool) result {
 	if s.errorType && (!seen.known || seen.mask&seenErrorType != 0) {
 		if v, ok := attrs.Get(config.ErrorTypeAttribute); ok {
 			if r, ok := s.probeErrorType(v, attrs, h, sc); ok {
@@ -44,7 +44,7 @@ func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scr
 			return r
 		}
 	}
-	if s.statusFallback {
+	if s.statusFallback && fallback {
 		return s.probeStatus(attrs, h, sc)
 	}
 	return result{}
@@ -106,11 +106,13 @@ func (s *state) probeErrorType(v pcommon.Value, attrs pcommon.Map, h *hints, sc 
 	if !ok {
 		return result{}, false
 	}
+	if n, numeric := c.Int(); numeric && n >= 100 && n <= 599 {
+		return result{}, false // an HTTP status: not a place a code may be
+	}
 	pr := sc.getProbe(s)
 	vendor, _, skipped := s.hint(attrs, h, sc)
 	var e *catalog.Entry
-	n, numeric := c.Int()
-	if vendor != nil && !(numeric && n >= 100 && n <= 599) {
+	if vendor != nil {
 		e, _ = s.index.Lookup(vendor, c)
 	}
 	if e == nil {

@@ -181,22 +181,25 @@ func (b *batch) flush() {
 // write the entry's attributes into attrs. A record without a code value
 // is neither changed nor counted as enriched.
 func (s *state) enrich(attrs pcommon.Map, h *hints, b *batch) result {
-	return s.enrichRecord(attrs, nil, h, b)
+	return s.enrichRecord(attrs, nil, h, b, true)
 }
 
 // enrichRecord is enrich for a record that may carry a payload besides its
 // attributes (a log record's body). Payloads are read only when no code
 // attribute holds a code value: strict code attributes come first.
-func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b *batch) result {
+//
+// fallback allows the HTTP status fallback; a span's walk defers it until
+// its events were read, since a code on an event is a code found.
+func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b *batch, fallback bool) result {
 	r := s.resolve(attrs, h, &b.sc)
 	if r.outcome == outcomeNone {
 		skipped, seen := r.skippedCodes, r.seen
 		if s.payloads.enabled && s.mayHavePayload(attrs, body, seen) {
 			r = s.readPayloads(attrs, body, h, &b.sc)
 		}
-		if r.outcome == outcomeNone && s.probesOthers(seen) {
+		if r.outcome == outcomeNone && s.probesOthers(seen, fallback) {
 			vendorsSkipped := r.skippedVendors
-			r = s.probeOthers(attrs, seen, h, &b.sc)
+			r = s.probeOthers(attrs, seen, h, &b.sc, fallback)
 			r.skippedVendors = max(r.skippedVendors, vendorsSkipped)
 		}
 		r.skippedCodes = skipped
@@ -210,14 +213,25 @@ func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b
 
 // probesOthers reports whether error.type, text or the HTTP status may
 // have something to read on a record.
-func (s *state) probesOthers(seen probeSeen) bool {
-	if s.statusFallback {
+func (s *state) probesOthers(seen probeSeen, fallback bool) bool {
+	if s.statusFallback && fallback {
 		return true
 	}
 	if !seen.known {
 		return s.errorType || len(s.text.keys) > 0
 	}
 	return seen.mask&(seenErrorType|seenText) != 0
+}
+
+// enrichStatus applies the HTTP status fallback alone to a record nothing
+// else found a code for (a span whose events found none either).
+func (s *state) enrichStatus(attrs pcommon.Map, h *hints, b *batch) result {
+	r := s.probeStatus(attrs, h, &b.sc)
+	b.rec.count(&r)
+	if r.outcome != outcomeNone {
+		s.write(attrs, &r)
+	}
+	return r
 }
 
 // Bits of the attributes a result writes, bit a for config.Attribute a.

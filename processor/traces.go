@@ -28,17 +28,24 @@ func (p *catalogProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 			for k := 0; k < spans.Len(); k++ {
 				span := spans.At(k)
 				attrs := span.Attributes()
-				r := st.enrich(attrs, &h, &b)
+				// The status fallback waits for the events: a code on one
+				// of them is a code found for the call.
+				r := st.enrichRecord(attrs, nil, &h, &b, false)
+				events := span.Events()
+				eventCode := false
+				if events.Len() > 0 {
+					eh := hints{span: attrs, hasSpan: true, resource: h.resource}
+					for e := 0; e < events.Len(); e++ {
+						if er := st.enrich(events.At(e).Attributes(), &eh, &b); er.entry != nil {
+							eventCode = true
+						}
+					}
+				}
+				if r.outcome == outcomeNone && !eventCode && st.statusFallback {
+					r = st.enrichStatus(attrs, &h, &b)
+				}
 				if spanStatus && r.entry != nil {
 					markSpan(span, r.entry)
-				}
-				events := span.Events()
-				if events.Len() == 0 {
-					continue
-				}
-				eh := hints{span: attrs, hasSpan: true, resource: h.resource}
-				for e := 0; e < events.Len(); e++ {
-					st.enrich(events.At(e).Attributes(), &eh, &b)
 				}
 			}
 		}

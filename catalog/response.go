@@ -59,7 +59,7 @@ func (d *decoder) responses(n *yaml.Node, where string) []ResponseShape {
 		}
 		fs := d.fields(c, at, responseFields)
 		s := ResponseShape{Line: c.Line}
-		ok := true
+		var ok bool
 		if f, has := fs["code"]; !has {
 			d.p.add(c.Line, at, "missing code (the path of object keys to the code, e.g. [error, code])")
 			ok = false

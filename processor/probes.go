@@ -249,7 +249,7 @@ func textCode(tok string) (catalog.Code, bool) {
 		return catalog.Code{}, false
 	}
 	for i := 1; i < len(tok); i++ {
-		if c := tok[i]; !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_' {
+		if c := tok[i]; (c < 'A' || c > 'Z') && !isDigit(c) && c != '_' {
 			return catalog.Code{}, false
 		}
 	}

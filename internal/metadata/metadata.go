@@ -29,5 +29,5 @@ const (
 	MetricValuesSkipped   = "otelcol_processor_errorcatalog_values_skipped"
 	MetricCatalogReloads  = "otelcol_processor_errorcatalog_catalog_reloads"
 	MetricCatalogEntries  = "otelcol_processor_errorcatalog_catalog_entries"
-	MetricSourcesRead    = "otelcol_processor_errorcatalog_sources_read"
+	MetricSourcesRead     = "otelcol_processor_errorcatalog_sources_read"
 )

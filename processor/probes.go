@@ -323,36 +323,56 @@ func (s *state) vendorPrefix(tok string) *catalog.Vendor {
 	if len(tok) < 4 || !isLetter(tok[0]) {
 		return nil
 	}
-	for _, v := range s.index.Vendors() {
-		if hasNamePrefix(tok, v.ID) {
-			return v
-		}
-		for _, a := range v.Aliases {
-			if hasNamePrefix(tok, a) {
-				return v
-			}
+	key := [4]byte{lower(tok[0]), lower(tok[1]), lower(tok[2]), lower(tok[3])}
+	for _, n := range s.names[key] {
+		if hasNamePrefix(tok, n.name) {
+			return n.vendor
 		}
 	}
 	return nil
 }
 
-// hasNamePrefix reports whether tok starts with name, without case and
-// ignoring '_', '-' and ' ' in name ("fone_dynamics" is "FoneDynamics").
-func hasNamePrefix(tok, name string) bool {
-	i := 0
-	letters := 0
-	for j := 0; j < len(name); j++ {
-		c := name[j]
-		if c == '_' || c == '-' || c == ' ' {
-			continue
+// vendorName is a vendor id or alias as text may spell it: lower-cased,
+// without '_', '-' and ' '.
+type vendorName struct {
+	name   string
+	vendor *catalog.Vendor
+}
+
+// buildVendorNames indexes the vendors' ids and aliases of at least four
+// letters by their first four, for vendorPrefix.
+func buildVendorNames(vendors []*catalog.Vendor) map[[4]byte][]vendorName {
+	out := map[[4]byte][]vendorName{}
+	for _, v := range vendors {
+		for _, n := range append([]string{v.ID}, v.Aliases...) {
+			var b []byte
+			for i := 0; i < len(n); i++ {
+				if c := n[i]; c != '_' && c != '-' && c != ' ' {
+					b = append(b, lower(c))
+				}
+			}
+			if len(b) < 4 {
+				continue
+			}
+			k := [4]byte{b[0], b[1], b[2], b[3]}
+			out[k] = append(out[k], vendorName{name: string(b), vendor: v})
 		}
-		if i >= len(tok) || lower(tok[i]) != lower(c) {
+	}
+	return out
+}
+
+// hasNamePrefix reports whether tok starts with name (lower-cased, without
+// separators; see vendorName), without case.
+func hasNamePrefix(tok, name string) bool {
+	if len(tok) < len(name) {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if lower(tok[i]) != name[i] {
 			return false
 		}
-		i++
-		letters++
 	}
-	return letters >= 4
+	return true
 }
 
 func lower(c byte) byte {

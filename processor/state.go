@@ -72,6 +72,8 @@ type state struct {
 	errorType      bool
 	text           textPlan
 	statusFallback bool
+	// names are the vendors' ids and aliases, for the text that names one.
+	names map[[4]byte][]vendorName
 
 	out outputNames
 	// selected has bit a set for each attribute a the configuration
@@ -99,6 +101,7 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 		text:       textPlan{keys: cfg.Text.Attributes, maxBytes: cfg.Text.MaxBytes},
 
 		statusFallback: cfg.HTTPStatusFallback,
+		names:          buildVendorNames(ix.Vendors()),
 		sets:           newMetricSets(ix.Vendors()),
 	}
 	for i, a := range cfg.EffectiveCodeAttributes(ix.Vendors()) {

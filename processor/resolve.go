@@ -268,34 +268,59 @@ func (s *state) scanKey(sc *codeScan, k string, v pcommon.Value) {
 // a configured string payload attribute holding a JSON object, error.type,
 // a configured text attribute.
 func (s *state) scanPayloadKey(sc *codeScan, k string, v pcommon.Value) {
-	switch {
-	case s.payloads.enabled && s.isStringPayloadKey(k):
-		if looksLikeObject(v.Str()) {
-			sc.probed |= seenStringPayload
+	if len(k) >= len(s.probeByLen) {
+		return
+	}
+	for _, pk := range s.probeByLen[len(k)] {
+		if pk.key != k {
+			continue
 		}
-	case s.errorType && k == config.ErrorTypeAttribute:
-		sc.probed |= seenErrorType
-	case s.isTextKey(k):
-		sc.probed |= seenText
-	case s.isHintKey(k):
-		sc.probed |= seenHint
+		if pk.bit == seenStringPayload && !looksLikeObject(v.Str()) {
+			continue
+		}
+		sc.probed |= pk.bit
 	}
 }
 
-// isHintKey reports whether k is a vendor or host attribute.
-func (s *state) isHintKey(k string) bool {
-	for _, h := range s.vendorKeys {
-		if h == k {
-			return true
-		}
-	}
-	for _, h := range s.hostKeys {
-		if h == k {
-			return true
-		}
-	}
-	return false
+// probeKey is an attribute a place a code may be is read from, and its
+// bit in probeSeen.
+type probeKey struct {
+	key string
+	bit uint8
 }
+
+// buildProbeIndex indexes the probed attributes by length, as the code
+// keys are (scanByLen), so the pass over a record's attributes matches each
+// only against the few of its length.
+func (st *state) buildProbeIndex() {
+	var keys []probeKey
+	if st.payloads.enabled {
+		for _, k := range st.payloads.stringKeys {
+			keys = append(keys, probeKey{k, seenStringPayload})
+		}
+	}
+	if st.errorType {
+		keys = append(keys, probeKey{config.ErrorTypeAttribute, seenErrorType})
+	}
+	for _, k := range st.text.keys {
+		keys = append(keys, probeKey{k, seenText})
+	}
+	for _, k := range st.vendorKeys {
+		keys = append(keys, probeKey{k, seenHint})
+	}
+	for _, k := range st.hostKeys {
+		keys = append(keys, probeKey{k, seenHint})
+	}
+	maxLen := 0
+	for _, k := range keys {
+		maxLen = max(maxLen, len(k.key))
+	}
+	st.probeByLen = make([][]probeKey, maxLen+1)
+	for _, k := range keys {
+		st.probeByLen[len(k.key)] = append(st.probeByLen[len(k.key)], k)
+	}
+}
+
 
 // scanManySeen is how many distinct code keys one record may hold for
 // scanCodeMany to track them; a record holding more is read with getCode.

@@ -72,6 +72,9 @@ type state struct {
 	errorType      bool
 	text           textPlan
 	statusFallback bool
+	// probeByLen lists, for each key length, the attributes the places a
+	// code may be are read from (see scanPayloadKey).
+	probeByLen [][]probeKey
 	// names are the vendors' ids and aliases, for the text that names one.
 	names map[[4]byte][]vendorName
 
@@ -120,6 +123,7 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 	if st.scanByLen == nil {
 		st.scanByKey = buildScanMap(st.codeKeys)
 	}
+	st.buildProbeIndex()
 	// The pass over the attributes stops at the string attributes read as
 	// payloads too (see scanKey).
 	keys := make([]string, 0, len(st.codeKeys)+len(st.payloads.stringKeys))

@@ -20,14 +20,6 @@ type textPlan struct {
 	maxBytes int
 }
 
-func (s *state) isTextKey(k string) bool {
-	for _, t := range s.text.keys {
-		if len(t) == len(k) && t == k {
-			return true
-		}
-	}
-	return false
-}
 
 // probeOthers reads error.type, the text attributes and the HTTP status of
 // a record nothing else found a code for.

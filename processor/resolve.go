@@ -321,7 +321,6 @@ func (st *state) buildProbeIndex() {
 	}
 }
 
-
 // scanManySeen is how many distinct code keys one record may hold for
 // scanCodeMany to track them; a record holding more is read with getCode.
 const scanManySeen = 8

@@ -20,7 +20,6 @@ type textPlan struct {
 	maxBytes int
 }
 
-
 // probeOthers reads error.type, the text attributes and the HTTP status of
 // a record nothing else found a code for.
 func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scratch, fallback bool) result {

@@ -133,7 +133,7 @@ func (e *errorMetrics) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			e.flush(ctx)
+			_ = e.flush(ctx) // logged by flush; the next interval tries again
 		}
 	}
 }

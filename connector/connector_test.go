@@ -131,7 +131,7 @@ func TestCountsLogsAndSpans(t *testing.T) {
 	require.NoError(t, c.Shutdown(ctx), "a second Shutdown does nothing")
 	assert.Equal(t, map[string]int64{
 		"checkout|map[category:not_found class:NOT_FOUND name:User Not Found retryable:false severity:warning signal:logs vendor:cometchat]": 2,
-		"checkout|map[category:unknown class:UNKNOWN signal:logs]": 1,
+		"checkout|map[category:unknown class:UNKNOWN signal:logs]":                                                                           1,
 	}, points(sink.AllMetrics()))
 	res := sink.AllMetrics()[0].ResourceMetrics().At(0).Resource().Attributes()
 	id, _ := res.Get("service.instance.id")

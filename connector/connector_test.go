@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/connector/connectortest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -319,4 +320,25 @@ func indexOf(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+func TestConfigFromYAML(t *testing.T) {
+	conf := confmap.NewFromStringMap(map[string]any{
+		"prefix":         "ec.",
+		"temporality":    "delta",
+		"flush_interval": "30s",
+		"dimensions":     []any{map[string]any{"name": "tenant.id", "max_values": 50}},
+	})
+	cfg := Default()
+	require.NoError(t, conf.Unmarshal(cfg))
+	require.NoError(t, cfg.Validate())
+	assert.Equal(t, Delta, cfg.Temporality)
+	assert.Equal(t, 30*time.Second, cfg.FlushInterval)
+	assert.Equal(t, []Dimension{{Name: "tenant.id", MaxValues: 50}}, cfg.Dimensions)
+	assert.Equal(t, "ec.", cfg.Prefix)
+
+	bad := confmap.NewFromStringMap(map[string]any{"temporality": "sometimes"})
+	require.ErrorContains(t, bad.Unmarshal(Default()), `unknown temporality "sometimes"`)
+	unknown := confmap.NewFromStringMap(map[string]any{"flush": "1s"})
+	require.ErrorContains(t, unknown.Unmarshal(Default()), "flush")
 }

@@ -46,6 +46,8 @@ type series struct {
 	count     int64
 	start     pcommon.Timestamp
 	lastCount time.Time
+	// exported is set once the series was exported.
+	exported bool
 }
 
 // aggregator counts records into series. Its methods are safe for
@@ -241,6 +243,30 @@ func (a *aggregator) addLocked(k seriesKey, now time.Time) {
 	a.series[k] = &series{count: 1, start: pcommon.NewTimestampFromTime(now), lastCount: now}
 }
 
+// len returns how many series the aggregator holds.
+func (a *aggregator) len() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.series)
+}
+
+// putDims writes series k's dimensions, leaving out absent ones.
+func (a *aggregator) putDims(attrs pcommon.Map, k seriesKey) {
+	for _, kv := range [...]struct{ k, v string }{
+		{"signal", k.signal}, {"vendor", k.vendor}, {"category", k.category}, {"class", k.class},
+		{"severity", k.severity}, {"name", k.name}, {"retryable", k.retryable},
+	} {
+		if kv.v != "" {
+			attrs.PutStr(kv.k, kv.v)
+		}
+	}
+	for i, d := range a.cfg.Dimensions {
+		if v := k.extra[i]; v != "" {
+			attrs.PutStr(d.Name, v)
+		}
+	}
+}
+
 // bound applies the caps on the free-text dimensions of a new series and
 // clones what the series keeps, so that it does not pin the batch.
 func (a *aggregator) bound(k seriesKey) seriesKey {
@@ -315,6 +341,18 @@ func (a *aggregator) flush(now time.Time) (pmetric.Metrics, map[string]int64, in
 			dps = sum.DataPoints()
 			byService[k.service] = dps
 		}
+		if a.cfg.Temporality == Cumulative && !s.exported && s.start < ts {
+			// A new cumulative series is first exported with a zero at its
+			// start: without it, its first count is the series' first
+			// sample, which Prometheus's increase() and rate() cannot see,
+			// so a burst that fits in one flush would never fire an alert.
+			zero := dps.AppendEmpty()
+			zero.SetIntValue(0)
+			zero.SetStartTimestamp(s.start)
+			zero.SetTimestamp(s.start)
+			a.putDims(zero.Attributes(), k)
+		}
+		s.exported = true
 		dp := dps.AppendEmpty()
 		dp.SetIntValue(s.count)
 		dp.SetTimestamp(ts)
@@ -324,20 +362,7 @@ func (a *aggregator) flush(now time.Time) (pmetric.Metrics, map[string]int64, in
 		} else {
 			dp.SetStartTimestamp(s.start)
 		}
-		attrs := dp.Attributes()
-		for _, kv := range [...]struct{ k, v string }{
-			{"signal", k.signal}, {"vendor", k.vendor}, {"category", k.category}, {"class", k.class},
-			{"severity", k.severity}, {"name", k.name}, {"retryable", k.retryable},
-		} {
-			if kv.v != "" {
-				attrs.PutStr(kv.k, kv.v)
-			}
-		}
-		for i, d := range a.cfg.Dimensions {
-			if v := k.extra[i]; v != "" {
-				attrs.PutStr(d.Name, v)
-			}
-		}
+		a.putDims(dp.Attributes(), k)
 	}
 	// The caps count live values: values of expired series free their place.
 	clear(a.services)

@@ -46,11 +46,11 @@ func NewFactory() collectorconnector.Factory {
 }
 
 func createTracesToMetrics(_ context.Context, set collectorconnector.Settings, cfg component.Config, next consumer.Metrics) (collectorconnector.Traces, error) {
-	return newErrorMetrics(set, cfg, next)
+	return newErrorMetrics(set, cfg, next, "traces")
 }
 
 func createLogsToMetrics(_ context.Context, set collectorconnector.Settings, cfg component.Config, next consumer.Metrics) (collectorconnector.Logs, error) {
-	return newErrorMetrics(set, cfg, next)
+	return newErrorMetrics(set, cfg, next, "logs")
 }
 
 // errorMetrics is one route of the connector.
@@ -65,13 +65,16 @@ type errorMetrics struct {
 
 	collapsed metric.Int64Counter
 	seriesG   metric.Int64Gauge
+	// route is the route's signal (traces, logs), the `route` attribute of
+	// the connector's own metrics: the two routes hold different series.
+	route attribute.KeyValue
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
 
-func newErrorMetrics(set collectorconnector.Settings, cfg component.Config, next consumer.Metrics) (*errorMetrics, error) {
+func newErrorMetrics(set collectorconnector.Settings, cfg component.Config, next consumer.Metrics, route string) (*errorMetrics, error) {
 	c, ok := cfg.(*Config)
 	if !ok {
 		return nil, fmt.Errorf("errormetrics: unexpected configuration type %T", cfg)
@@ -88,7 +91,7 @@ func newErrorMetrics(set collectorconnector.Settings, cfg component.Config, next
 	return &errorMetrics{
 		cfg: c, next: next, logger: set.Logger, names: newNames(c.Prefix),
 		instance:  instanceID(set.Resource.Attributes()),
-		collapsed: collapsed, seriesG: seriesG,
+		collapsed: collapsed, seriesG: seriesG, route: attribute.String("route", route),
 	}, nil
 }
 
@@ -99,8 +102,12 @@ func instanceID(res pcommon.Map) string {
 	if v, ok := res.Get(instanceKey); ok && v.AsString() != "" {
 		return v.AsString()
 	}
-	return randomID()
+	return processID()
 }
+
+// processID is the id of a collector without a service.instance.id, made
+// once, so that both routes of every connector in the process agree.
+var processID = sync.OnceValue(randomID)
 
 func (e *errorMetrics) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
 
@@ -157,12 +164,12 @@ func (e *errorMetrics) Shutdown(ctx context.Context) error {
 func (e *errorMetrics) flush(ctx context.Context) error {
 	md, collapsed, overflowed := e.agg.flush(time.Now())
 	for dim, n := range collapsed {
-		e.collapsed.Add(ctx, n, metric.WithAttributes(attribute.String("dimension", dim)))
+		e.collapsed.Add(ctx, n, metric.WithAttributes(e.route, attribute.String("dimension", dim)))
 	}
 	if overflowed > 0 {
-		e.collapsed.Add(ctx, overflowed, metric.WithAttributes(attribute.String("dimension", "series")))
+		e.collapsed.Add(ctx, overflowed, metric.WithAttributes(e.route, attribute.String("dimension", "series")))
 	}
-	e.seriesG.Record(ctx, int64(md.DataPointCount()))
+	e.seriesG.Record(ctx, int64(e.agg.len()), metric.WithAttributes(e.route))
 	if md.DataPointCount() == 0 {
 		return nil
 	}

@@ -174,8 +174,17 @@ func TestTemporality(t *testing.T) {
 			first, _, _ := a.flush(now.Add(time.Second))
 			a.add(k, now.Add(2*time.Second))
 			second, _, _ := a.flush(now.Add(3 * time.Second))
-			dp1 := first.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0)
+			dps1 := first.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints()
+			dp1 := dps1.At(dps1.Len() - 1)
 			dp2 := second.ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0)
+			if temp == Cumulative {
+				require.Equal(t, 2, dps1.Len(), "a new cumulative series is first exported with a zero at its start")
+				zero := dps1.At(0)
+				assert.Zero(t, zero.IntValue())
+				assert.Equal(t, zero.StartTimestamp(), zero.Timestamp())
+				assert.Equal(t, zero.Attributes().AsRaw(), dp1.Attributes().AsRaw())
+				assert.Equal(t, 1, second.DataPointCount(), "then one point a flush")
+			}
 			assert.Equal(t, int64(2), dp1.IntValue())
 			if temp == Cumulative {
 				assert.Equal(t, int64(3), dp2.IntValue())
@@ -203,7 +212,7 @@ func TestIdleSeriesExpire(t *testing.T) {
 	k, _ := a.key(&n, mapOf(enriched()), res("a"), "logs")
 	a.add(k, now)
 	md, _, _ := a.flush(now.Add(30 * time.Second))
-	assert.Equal(t, 1, md.DataPointCount())
+	assert.Equal(t, 2, md.DataPointCount(), "the series' zero and its count")
 	md, _, _ = a.flush(now.Add(2 * time.Minute))
 	assert.Zero(t, md.DataPointCount(), "idle for longer than idle_timeout")
 	k, _ = a.key(&n, mapOf(enriched()), res("b"), "logs")
@@ -252,7 +261,7 @@ func TestCaps(t *testing.T) {
 		a.add(k, now)
 	}
 	md, _, overflowed := a.flush(now)
-	assert.Equal(t, 3, md.DataPointCount(), "two series and the overflow series")
+	assert.Equal(t, 3, md.DataPointCount(), "two series and the overflow series (flushed at their start: no zero)")
 	assert.Equal(t, int64(2), overflowed)
 }
 

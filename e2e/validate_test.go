@@ -54,7 +54,7 @@ func validate(t *testing.T, name string) (int, string) {
 }
 
 func TestValidateGoodConfigs(t *testing.T) {
-	for _, name := range []string{"run.yaml", "full.yaml", "e2e.yaml", "e2e-baseline.yaml", "e2e-catalogs.yaml", "e2e-spanmetrics.yaml", "e2e-two-attributes.yaml", "e2e-filelog.yaml", "e2e-fallback.yaml"} {
+	for _, name := range []string{"run.yaml", "full.yaml", "e2e.yaml", "e2e-baseline.yaml", "e2e-catalogs.yaml", "e2e-spanmetrics.yaml", "e2e-two-attributes.yaml", "e2e-filelog.yaml", "e2e-fallback.yaml", "e2e-errors.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			code, out := validate(t, name)
 			assert.Equal(t, 0, code, "validate %s:\n%s", name, out)

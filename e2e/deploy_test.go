@@ -506,13 +506,22 @@ func podEnv(c *corev1.Container) []string {
 }
 
 // checkPipelines: memory_limiter first (it must refuse data before anything
-// holds it), errorcatalog in every pipeline, batch after errorcatalog.
+// holds it), errorcatalog in every pipeline, batch after errorcatalog. A
+// pipeline whose receivers are all connectors (metrics/errors, fed by
+// errormetrics) counts records that already passed memory_limiter and
+// errorcatalog upstream: it must batch, nothing more.
 func checkPipelines(t *testing.T, name string, cfg *collectorConfig) {
 	t.Helper()
 	if len(cfg.Service.Pipelines) == 0 {
 		t.Fatalf("%s: no pipelines", name)
 	}
 	for id, p := range cfg.Service.Pipelines {
+		if len(p.Receivers) > 0 && !slices.ContainsFunc(p.Receivers, func(r string) bool { _, ok := cfg.Connectors[r]; return !ok }) {
+			if !slices.Contains(p.Processors, "batch") {
+				t.Errorf("%s: pipeline %s (fed by connectors %v) processors %v: want batch", name, id, p.Receivers, p.Processors)
+			}
+			continue
+		}
 		if len(p.Processors) == 0 || p.Processors[0] != "memory_limiter" {
 			t.Errorf("%s: pipeline %s processors %v: memory_limiter must come first", name, id, p.Processors)
 		}
@@ -527,7 +536,7 @@ func checkPipelines(t *testing.T, name string, cfg *collectorConfig) {
 // distribution and checks the spanmetrics ones produce the names the rules
 // and the dashboard read.
 func TestDeployCollectorConfigs(t *testing.T) {
-	for _, name := range []string{"spanmetrics.yaml", "container.yaml"} {
+	for _, name := range []string{"spanmetrics.yaml", "errors.yaml", "container.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			path := deployPath(t, "collector", name)
 			data, err := os.ReadFile(path)
@@ -542,21 +551,59 @@ func TestDeployCollectorConfigs(t *testing.T) {
 	}
 }
 
+// errorMetricsCounter checks a config wires the errormetrics connector from
+// its traces and logs pipelines to prometheus_remote_write, and returns the
+// Prometheus name of its counter.
+func errorMetricsCounter(t *testing.T, name string, c *collectorConfig) string {
+	t.Helper()
+	if _, ok := c.Connectors["errormetrics"]; !ok {
+		t.Fatalf("%s: no errormetrics connector", name)
+	}
+	fed := map[string]bool{}
+	exported := false
+	for id, p := range c.Service.Pipelines {
+		kind, _, _ := strings.Cut(id, "/")
+		if slices.Contains(p.Exporters, "errormetrics") {
+			fed[kind] = true
+		}
+		if kind == "metrics" && slices.Contains(p.Receivers, "errormetrics") && slices.Contains(p.Exporters, "prometheus_remote_write") {
+			exported = true
+		}
+	}
+	if !fed["traces"] || !fed["logs"] {
+		t.Errorf("%s: errormetrics is fed by %v, want traces and logs", name, slices.Sorted(maps.Keys(fed)))
+	}
+	if !exported {
+		t.Errorf("%s: no metrics pipeline takes errormetrics to prometheus_remote_write", name)
+	}
+	return "errorcatalog_errors_total" // errorcatalog.errors, counter: _total
+}
+
+// errorMetricsLabels are the labels of errorcatalog_errors_total: job and
+// instance from the resource, the connector's dimensions.
+var errorMetricsLabels = []string{"job", "instance", "signal", "vendor", "category", "class", "severity", "name", "retryable"}
+
 // TestDeployNamesAgree ties the Prometheus rules and the Grafana dashboard to
-// the span_metrics configs: every error_catalog_* label they read is a
-// calls dimension of every shipped spanmetrics config, and the one metric they
-// read is the counter those configs write.
+// the collector configs that feed them (deploy/collector/errors.yaml and the
+// gateway's ConfigMap): every error_catalog_* label they read is a
+// calls dimension of span_metrics, every label matcher on
+// errorcatalog_errors_total one of its labels, and every metric they read
+// one of the two counters those configs write. spanmetrics.yaml's
+// span_metrics must agree with theirs.
 func TestDeployNamesAgree(t *testing.T) {
 	type source struct {
 		name string
 		cfg  *collectorConfig
 	}
-	var sources []source
-	data, err := os.ReadFile(deployPath(t, "collector", "spanmetrics.yaml"))
-	if err != nil {
-		t.Fatal(err)
+	read := func(file string) *collectorConfig {
+		data, err := os.ReadFile(deployPath(t, "collector", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parseCollectorConfig(t, file, data)
 	}
-	sources = append(sources, source{"deploy/collector/spanmetrics.yaml", parseCollectorConfig(t, "spanmetrics.yaml", data)})
+	spanOnly := source{"deploy/collector/spanmetrics.yaml", read("spanmetrics.yaml")}
+	sources := []source{{"deploy/collector/errors.yaml", read("errors.yaml")}}
 	m := loadK8sManifests(t)
 	_, c := m.gateway(t)
 	d := &m.deployments[0]
@@ -576,15 +623,16 @@ func TestDeployNamesAgree(t *testing.T) {
 		}
 	}
 	labelRef := regexp.MustCompile(`\berror_catalog_[a-z_]+\b`)
+	errSelector := regexp.MustCompile(`\berrorcatalog_errors_total\{([^}]*)\}`)
+	matcher := regexp.MustCompile(`([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)`)
 
-	var first []string
-	for i, s := range sources {
+	first, _ := spanMetricsDimensions(t, spanOnly.name, spanOnly.cfg)
+	for _, s := range sources {
 		dims, counter := spanMetricsDimensions(t, s.name, s.cfg)
-		if i == 0 {
-			first = dims
-		} else if !slices.Equal(dims, first) {
-			t.Errorf("%s calls_dimensions %v differ from %s's %v", s.name, dims, sources[0].name, first)
+		if !slices.Equal(dims, first) {
+			t.Errorf("%s calls_dimensions %v differ from %s's %v", s.name, dims, spanOnly.name, first)
 		}
+		errCounter := errorMetricsCounter(t, s.name, s.cfg)
 		for _, text := range append(slices.Clone(exprs), templates...) {
 			for _, l := range labelRef.FindAllString(text, -1) {
 				dim := "error.catalog." + strings.TrimPrefix(l, "error_catalog_")
@@ -595,8 +643,15 @@ func TestDeployNamesAgree(t *testing.T) {
 		}
 		for _, text := range exprs {
 			for _, metric := range metricNames(text) {
-				if metric != counter {
-					t.Errorf("%s reads metric %s; %s writes %s", abbreviate(text), metric, s.name, counter)
+				if metric != counter && metric != errCounter {
+					t.Errorf("%s reads metric %s; %s writes %s and %s", abbreviate(text), metric, s.name, counter, errCounter)
+				}
+			}
+			for _, sel := range errSelector.FindAllStringSubmatch(text, -1) {
+				for _, l := range matcher.FindAllStringSubmatch(sel[1], -1) {
+					if !slices.Contains(errorMetricsLabels, l[1]) {
+						t.Errorf("%s matches label %s, which %s does not have (it has %v)", abbreviate(text), l[1], errCounter, errorMetricsLabels)
+					}
 				}
 			}
 		}

@@ -29,11 +29,11 @@ import (
 )
 
 // The live end-to-end of what users build on the processor's output: the
-// distribution runs deploy/collector/spanmetrics.yaml and remote-writes span
-// metrics to a real Prometheus server, which evaluates
-// deploy/prometheus/errorcatalog-rules.yaml; spans with known codes go in,
-// and the test reads back series, recording rules, alerts and every
-// dashboard query through Prometheus' HTTP API.
+// distribution runs deploy/collector/errors.yaml and remote-writes span
+// metrics and the errormetrics counter to a real Prometheus server, which
+// evaluates deploy/prometheus/errorcatalog-rules.yaml; spans with known
+// codes go in, and the test reads back series, recording rules, alerts and
+// every dashboard query through Prometheus' HTTP API.
 
 // envPrometheus names the Prometheus server binary (`make prometheus`
 // installs Debian's package); without it, `prometheus` on PATH is used.
@@ -361,17 +361,20 @@ func expectedAlerts(sent []promTraffic) map[string]bool {
 			continue
 		}
 		v, class, cat, sev, name := e.Vendor.ID, e.Class.String(), e.Category.String(), e.Severity.String(), e.Name
-		if class == "INTERNAL" || class == "UNAVAILABLE" {
-			want[alertKey("ErrorCatalogVendorFaults", map[string]string{"error_catalog_vendor": v, "error_catalog_class": class, "error_catalog_name": name})] = true
+		if cat == "server" || cat == "unavailable" || class == "INTERNAL" || class == "UNAVAILABLE" {
+			want[alertKey("ErrorCatalogVendorFaults", map[string]string{"vendor": v, "category": cat, "class": class, "name": name})] = true
 		}
 		if cat == "authentication" && (sev == "error" || sev == "critical") {
-			want[alertKey("ErrorCatalogAuthenticationFailing", map[string]string{"job": promJob, "error_catalog_vendor": v, "error_catalog_name": name})] = true
+			want[alertKey("ErrorCatalogAuthenticationFailing", map[string]string{"job": promJob, "vendor": v, "name": name})] = true
 		}
-		if class == "RESOURCE_EXHAUSTED" {
-			want[alertKey("ErrorCatalogResourceExhausted", map[string]string{"job": promJob, "error_catalog_vendor": v, "error_catalog_category": cat, "error_catalog_name": name})] = true
+		if cat == "rate_limit" {
+			want[alertKey("ErrorCatalogRateLimited", map[string]string{"job": promJob, "vendor": v, "name": name})] = true
+		}
+		if cat == "quota" {
+			want[alertKey("ErrorCatalogQuotaExceeded", map[string]string{"job": promJob, "vendor": v, "name": name})] = true
 		}
 		if sev == "critical" {
-			want[alertKey("ErrorCatalogCritical", map[string]string{"job": promJob, "error_catalog_vendor": v, "error_catalog_class": class, "error_catalog_name": name})] = true
+			want[alertKey("ErrorCatalogCritical", map[string]string{"job": promJob, "vendor": v, "class": class, "name": name})] = true
 		}
 	}
 	return want
@@ -400,13 +403,14 @@ func TestPrometheusSpanMetricsAlertsAndDashboard(t *testing.T) {
 	prom := startPrometheus(t, testRules(t))
 
 	ep := harness.NewEndpoints(t, "")
-	harness.StartCollector(t, otelcolBinary, deployPath(t, "collector", "spanmetrics.yaml"), ep,
+	harness.StartCollector(t, otelcolBinary, deployPath(t, "collector", "errors.yaml"), ep,
 		"OTLP_GRPC_ENDPOINT="+ep.OTLPGRPC,
 		"OTLP_HTTP_ENDPOINT="+ep.OTLPHTTP,
 		"HEALTH_CHECK_ENDPOINT="+ep.Health,
 		"TELEMETRY_METRICS_PORT="+strconv.Itoa(ep.MetricsPort),
 		"PROM_REMOTE_WRITE_ENDPOINT="+prom.url+"/api/v1/write",
 		"SPANMETRICS_FLUSH_INTERVAL=1s",
+		"ERRORMETRICS_FLUSH_INTERVAL=1s",
 	)
 
 	ctx := context.Background()
@@ -451,6 +455,15 @@ func TestPrometheusSpanMetricsAlertsAndDashboard(t *testing.T) {
 	t.Run("series by vendor and catalog name", func(t *testing.T) {
 		expectVector(t, prom, fmt.Sprintf(`sum by (error_catalog_vendor, error_catalog_name) (traces_span_metrics_calls_total{job=%q, error_catalog_class!=""})`, promJob),
 			func(m map[string]string) string { return m["error_catalog_vendor"] + "/" + m["error_catalog_name"] }, byEntry)
+	})
+	t.Run("the error counter counts the same spans", func(t *testing.T) {
+		// Every span that reported a code, by errormetrics, which sees the
+		// spans the span metrics do; the spans without a code count in
+		// neither as errors.
+		want := maps.Clone(byClass)
+		delete(want, "/")
+		expectVector(t, prom, fmt.Sprintf(`sum by (category, class) (errorcatalog_errors_total{job=%q, signal="spans"})`, promJob),
+			func(m map[string]string) string { return m["category"] + "/" + m["class"] }, want)
 	})
 	if t.Failed() {
 		return
@@ -518,7 +531,7 @@ func TestPrometheusSpanMetricsAlertsAndDashboard(t *testing.T) {
 				t.Errorf("%s: severity label %q, want page or ticket", key, a.Labels["severity"])
 			}
 			summary := a.Annotations["summary"]
-			for _, l := range []string{"error_catalog_vendor", "error_catalog_name"} {
+			for _, l := range []string{"vendor", "name"} {
 				if !strings.Contains(summary, a.Labels[l]) {
 					t.Errorf("%s: summary %q does not name %s %q", key, summary, l, a.Labels[l])
 				}

@@ -408,14 +408,19 @@ type floorEntry struct {
 	httpStatus                                    int64
 }
 
+// newFloorEntry returns e's attribute values, ready to write.
+func newFloorEntry(e *catalog.Entry) *floorEntry {
+	return &floorEntry{
+		vendor: e.Vendor.ID, code: e.Code, name: e.Name,
+		category: e.Category.String(), class: e.Class.String(), severity: e.Severity.String(),
+		retryable: e.Retryable, httpStatus: int64(e.HTTPStatus),
+	}
+}
+
 func newFloor(cat *catalog.Catalog, key string) *floor {
 	f := &floor{key: key, ints: map[int64]*floorEntry{}, strs: map[string]*floorEntry{}}
 	for _, e := range cat.Entries() {
-		fe := &floorEntry{
-			vendor: e.Vendor.ID, code: e.Code, name: e.Name,
-			category: e.Category.String(), class: e.Class.String(), severity: e.Severity.String(),
-			retryable: e.Retryable, httpStatus: int64(e.HTTPStatus),
-		}
+		fe := newFloorEntry(e)
 		if e.Vendor.CodeType == catalog.CodeTypeInt {
 			f.ints[e.IntCode] = fe
 		} else {
@@ -442,6 +447,12 @@ func (v floorVisitor) visit(attrs pcommon.Map) {
 	if e == nil {
 		return
 	}
+	e.write(attrs)
+}
+
+// write sets the entry's attributes the way errorcatalog's default
+// configuration does, with the same pdata calls: what every floor writes.
+func (e *floorEntry) write(attrs pcommon.Map) {
 	n := 7
 	if e.httpStatus != 0 {
 		n++

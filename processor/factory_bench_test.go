@@ -106,11 +106,7 @@ type floorStrKey struct{ vendor, code string }
 func newFactoryFloor(cat *catalog.Catalog) *factoryFloor {
 	f := &factoryFloor{ints: map[floorIntKey]*floorEntry{}, strs: map[floorStrKey]*floorEntry{}}
 	for _, e := range cat.Entries() {
-		fe := &floorEntry{
-			vendor: e.Vendor.ID, code: e.Code, name: e.Name,
-			category: e.Category.String(), class: e.Class.String(), severity: e.Severity.String(),
-			retryable: e.Retryable, httpStatus: int64(e.HTTPStatus),
-		}
+		fe := newFloorEntry(e)
 		if e.Vendor.CodeType == catalog.CodeTypeInt {
 			f.ints[floorIntKey{e.Vendor.ID, e.IntCode}] = fe
 		} else {
@@ -154,21 +150,7 @@ func (f *factoryFloor) record(attrs pcommon.Map) {
 	if e == nil {
 		return
 	}
-	n := 7
-	if e.httpStatus != 0 {
-		n++
-	}
-	attrs.EnsureCapacity(attrs.Len() + n)
-	attrs.PutStr("error.catalog.vendor", e.vendor)
-	attrs.PutStr("error.catalog.code", e.code)
-	attrs.PutStr("error.catalog.name", e.name)
-	attrs.PutStr("error.catalog.category", e.category)
-	attrs.PutStr("error.catalog.class", e.class)
-	attrs.PutStr("error.catalog.severity", e.severity)
-	attrs.PutBool("error.catalog.retryable", e.retryable)
-	if e.httpStatus != 0 {
-		attrs.PutInt("error.catalog.http_status", e.httpStatus)
-	}
+	e.write(attrs)
 }
 
 // newFactoryLogs returns a started logs processor made by NewFactory with

@@ -83,11 +83,7 @@ func newJSONFloor(b *testing.B, path ...string) *jsonFloor {
 		if e.Vendor.ID != "cometchat" {
 			continue
 		}
-		f.entries[e.Code] = &floorEntry{
-			vendor: e.Vendor.ID, code: e.Code, name: e.Name,
-			category: e.Category.String(), class: e.Class.String(), severity: e.Severity.String(),
-			retryable: e.Retryable, httpStatus: int64(e.HTTPStatus),
-		}
+		f.entries[e.Code] = newFloorEntry(e)
 	}
 	return f
 }
@@ -107,18 +103,7 @@ func (f *jsonFloor) consume(ld plog.Logs) {
 				if e == nil {
 					continue
 				}
-				attrs := lr.Attributes()
-				attrs.EnsureCapacity(attrs.Len() + 7)
-				attrs.PutStr("error.catalog.vendor", e.vendor)
-				attrs.PutStr("error.catalog.code", e.code)
-				attrs.PutStr("error.catalog.name", e.name)
-				attrs.PutStr("error.catalog.category", e.category)
-				attrs.PutStr("error.catalog.class", e.class)
-				attrs.PutStr("error.catalog.severity", e.severity)
-				attrs.PutBool("error.catalog.retryable", e.retryable)
-				if e.httpStatus != 0 {
-					attrs.PutInt("error.catalog.http_status", e.httpStatus)
-				}
+				e.write(lr.Attributes())
 			}
 		}
 	}

@@ -46,11 +46,7 @@ func newFieldsFloor(b *testing.B) *fieldsFloor {
 		if e.Vendor.CodeType != catalog.CodeTypeString {
 			continue
 		}
-		f.entries[e.Code] = &floorEntry{
-			vendor: e.Vendor.ID, code: e.Code, name: e.Name,
-			category: e.Category.String(), class: e.Class.String(), severity: e.Severity.String(),
-			retryable: e.Retryable, httpStatus: int64(e.HTTPStatus),
-		}
+		f.entries[e.Code] = newFloorEntry(e)
 	}
 	return f
 }
@@ -73,14 +69,7 @@ func (f *fieldsFloor) consume(ld plog.Logs) {
 				if e == nil {
 					continue
 				}
-				attrs.EnsureCapacity(attrs.Len() + 7)
-				attrs.PutStr("error.catalog.vendor", e.vendor)
-				attrs.PutStr("error.catalog.code", e.code)
-				attrs.PutStr("error.catalog.name", e.name)
-				attrs.PutStr("error.catalog.category", e.category)
-				attrs.PutStr("error.catalog.class", e.class)
-				attrs.PutStr("error.catalog.severity", e.severity)
-				attrs.PutBool("error.catalog.retryable", e.retryable)
+				e.write(attrs)
 			}
 		}
 	}

@@ -197,8 +197,8 @@ func (s *state) hasPayloadAttribute(attrs pcommon.Map) bool {
 func (s *state) readPayloads(attrs pcommon.Map, body *pcommon.Value, h *hints, sc *scratch) result {
 	pl := &s.payloads
 	pr := sc.getProbe(s)
-	var skipped int
-	pr.hintVendor, pr.hintAnswered, skipped = s.vendorHint(attrs, h, sc)
+	rh := s.recordHint(attrs, h, sc)
+	pr.hintVendor, pr.hintAnswered = rh.vendor, rh.answered
 	pr.reset()
 	found := func(src payloadSource) bool {
 		res := pr.outcome()
@@ -241,7 +241,7 @@ func (s *state) readPayloads(attrs pcommon.Map, body *pcommon.Value, h *hints, s
 			}
 		}
 	}
-	r := result{skippedVendors: skipped}
+	var r result
 	if matched {
 		e := pr.entry
 		r.outcome, r.vendor, r.entry = outcomeFound, e.Vendor, e

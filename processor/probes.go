@@ -78,13 +78,6 @@ func (s *state) mayHaveHint(seen probeSeen, h *hints, sc *scratch) bool {
 	return ok
 }
 
-// hint returns the vendor the record's hints name (vendor and host
-// attributes): answered is true when a vendor attribute names something,
-// the vendor or nil for one the catalog does not have.
-func (s *state) hint(attrs pcommon.Map, h *hints, sc *scratch) (v *catalog.Vendor, answered bool, skipped int) {
-	return s.vendorHint(attrs, h, sc)
-}
-
 // probeErrorType reads error.type like a code attribute, but only a
 // catalog hit counts, and only for the vendor a hint names. Inference is
 // not used: instrumentations put HTTP statuses there ("404") and their
@@ -101,17 +94,17 @@ func (s *state) probeErrorType(v pcommon.Value, attrs pcommon.Map, h *hints, sc 
 		return result{}, false // an HTTP status: not a place a code may be
 	}
 	pr := sc.getProbe(s)
-	vendor, _, skipped := s.hint(attrs, h, sc)
+	vendor := s.recordHint(attrs, h, sc).vendor
 	var e *catalog.Entry
 	if vendor != nil {
 		e, _ = s.index.Lookup(vendor, c)
 	}
 	if e == nil {
 		pr.tally[sourceErrorType][payloadNoMatch]++
-		return result{skippedVendors: skipped}, false
+		return result{}, false
 	}
 	pr.tally[sourceErrorType][payloadMatch]++
-	return result{outcome: outcomeFound, vendor: e.Vendor, entry: e, skippedVendors: skipped}, true
+	return result{outcome: outcomeFound, vendor: e.Vendor, entry: e}, true
 }
 
 // textCues are the words that mark the number after them as a vendor's
@@ -147,15 +140,11 @@ func isCue(w, w2 string) bool {
 // written.
 func (s *state) probeText(attrs pcommon.Map, seen probeSeen, h *hints, sc *scratch) (result, bool) {
 	pr := sc.getProbe(s)
-	hintRead := false
 	var vendor *catalog.Vendor
 	var answered bool
-	skipped := 0
 	readHint := func() {
-		if !hintRead {
-			hintRead = true
-			vendor, answered, skipped = s.hint(attrs, h, sc)
-		}
+		rh := s.recordHint(attrs, h, sc)
+		vendor, answered = rh.vendor, rh.answered
 	}
 	var found *catalog.Entry
 	conflict, read := false, false
@@ -221,9 +210,9 @@ func (s *state) probeText(attrs pcommon.Map, seen probeSeen, h *hints, sc *scrat
 		pr.tally[sourceExceptionText][payloadNoMatch]++
 	default:
 		pr.tally[sourceExceptionText][payloadMatch]++
-		return result{outcome: outcomeFound, vendor: found.Vendor, entry: found, skippedVendors: skipped}, true
+		return result{outcome: outcomeFound, vendor: found.Vendor, entry: found}, true
 	}
-	return result{skippedVendors: skipped}, false
+	return result{}, false
 }
 
 // textCode returns the code a token may be: a number, or a symbolic code
@@ -446,15 +435,15 @@ func (s *state) probeStatus(attrs pcommon.Map, h *hints, sc *scratch) result {
 	if !ok {
 		return result{}
 	}
-	vendor, _, skipped := s.hint(attrs, h, sc)
+	vendor := s.recordHint(attrs, h, sc).vendor
 	pr := sc.getProbe(s)
 	if vendor == nil {
 		pr.tally[sourceHTTPStatus][payloadNoMatch]++
-		return result{skippedVendors: skipped}
+		return result{}
 	}
 	e := catalog.StatusEntry(vendor, st)
 	pr.tally[sourceHTTPStatus][payloadMatch]++
-	return result{outcome: outcomeFound, vendor: vendor, entry: e, skippedVendors: skipped, noCode: true}
+	return result{outcome: outcomeFound, vendor: vendor, entry: e, noCode: true}
 }
 
 // statusOf returns the record's HTTP response status when it is an

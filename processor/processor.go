@@ -194,15 +194,15 @@ func (s *state) enrichRecord(attrs pcommon.Map, body *pcommon.Value, h *hints, b
 	r := s.resolve(attrs, h, &b.sc)
 	if r.outcome == outcomeNone {
 		skipped, seen := r.skippedCodes, r.seen
+		b.sc.hint = recordHint{}
 		if s.payloads.enabled && s.mayHavePayload(attrs, body, seen) {
 			r = s.readPayloads(attrs, body, h, &b.sc)
 		}
 		if r.outcome == outcomeNone && s.probesOthers(seen, fallback) {
-			vendorsSkipped := r.skippedVendors
 			r = s.probeOthers(attrs, seen, h, &b.sc, fallback)
-			r.skippedVendors = max(r.skippedVendors, vendorsSkipped)
 		}
 		r.skippedCodes = skipped
+		r.skippedVendors = b.sc.hint.skipped // 0 when no place read the hints
 	}
 	b.rec.count(&r)
 	if r.outcome != outcomeNone {
@@ -226,7 +226,9 @@ func (s *state) probesOthers(seen probeSeen, fallback bool) bool {
 // enrichStatus applies the HTTP status fallback alone to a record nothing
 // else found a code for (a span whose events found none either).
 func (s *state) enrichStatus(attrs pcommon.Map, h *hints, b *batch) result {
+	b.sc.hint = recordHint{}
 	r := s.probeStatus(attrs, h, &b.sc)
+	r.skippedVendors = b.sc.hint.skipped
 	b.rec.count(&r)
 	if r.outcome != outcomeNone {
 		s.write(attrs, &r)

@@ -82,6 +82,30 @@ type scratch struct {
 	// probe reads payloads, taken from a pool by the batch's first record
 	// that has one.
 	probe *probe
+	// hint is what the current record's hints name, read once for all the
+	// places a code may be (recordHint).
+	hint recordHint
+}
+
+// recordHint is what a record's vendor and host attributes name: the
+// vendor, whether a vendor attribute answered (nil: a vendor the catalog
+// does not have), and how many values named nothing.
+type recordHint struct {
+	read     bool
+	vendor   *catalog.Vendor
+	answered bool
+	skipped  int
+}
+
+// recordHint returns what the record's hints name, reading them on first
+// use: the places a code may be share one reading.
+func (s *state) recordHint(attrs pcommon.Map, h *hints, sc *scratch) *recordHint {
+	rh := &sc.hint
+	if !rh.read {
+		rh.read = true
+		rh.vendor, rh.answered, rh.skipped = s.vendorHint(attrs, h, sc)
+	}
+	return rh
 }
 
 // resourceHints keeps what a resource's vendor and host attributes

@@ -31,7 +31,7 @@ func (s *state) probeOthers(attrs pcommon.Map, seen probeSeen, h *hints, sc *scr
 		}
 	}
 	if len(s.text.keys) > 0 && (!seen.known || seen.mask&seenText != 0) {
-		if r, ok := s.probeText(attrs, seen, h, sc); ok {
+		if r, ok := s.probeText(attrs, h, sc); ok {
 			return r
 		}
 	}
@@ -65,11 +65,19 @@ func (s *state) namedVendorIn(attrs pcommon.Map) *catalog.Vendor {
 }
 
 // mayHaveHint reports whether a hint may name a vendor for the record: a
-// vendor or host attribute on it (what reading its code attributes saw),
-// on its span, or on its resource (read once per resource).
-func (s *state) mayHaveHint(seen probeSeen, h *hints, sc *scratch) bool {
-	if !seen.known || seen.mask&seenHint != 0 || h.hasSpan {
+// vendor or host attribute on it, on its span, or on its resource (read
+// once per resource). It is asked only of text that may hold a number, so
+// the records that carry no text pay nothing for it.
+func (s *state) mayHaveHint(attrs pcommon.Map, h *hints, sc *scratch) bool {
+	if h.hasSpan {
 		return true
+	}
+	for _, keys := range [...][]string{s.vendorKeys, s.hostKeys} {
+		for _, k := range keys {
+			if _, ok := attrs.Get(k); ok {
+				return true
+			}
+		}
 	}
 	if _, ok, _ := s.resourceByName(h, sc); ok {
 		return true
@@ -138,7 +146,7 @@ func isCue(w, w2 string) bool {
 //
 // Two different entries in one record's text are a conflict: nothing is
 // written.
-func (s *state) probeText(attrs pcommon.Map, seen probeSeen, h *hints, sc *scratch) (result, bool) {
+func (s *state) probeText(attrs pcommon.Map, h *hints, sc *scratch) (result, bool) {
 	pr := sc.getProbe(s)
 	var vendor *catalog.Vendor
 	var answered bool
@@ -162,7 +170,7 @@ func (s *state) probeText(attrs pcommon.Map, seen probeSeen, h *hints, sc *scrat
 		// without a hint has an underscore; anything else needs a hint:
 		// without an underscore and without a hint, the text is not read.
 		if strings.IndexByte(text, '_') < 0 {
-			if !s.mayHaveHint(seen, h, sc) {
+			if !s.mayHaveHint(attrs, h, sc) {
 				continue
 			}
 			readHint()

@@ -167,7 +167,6 @@ const (
 	seenStringPayload                   // a configured string payload attribute holding a JSON object
 	seenErrorType                       // error.type
 	seenText                            // a configured text attribute
-	seenHint                            // a vendor or host attribute
 )
 
 // readCodeAndPayload is readCode, and, when the code keys are read with
@@ -328,12 +327,6 @@ func (st *state) buildProbeIndex() {
 	}
 	for _, k := range st.text.keys {
 		keys = append(keys, probeKey{k, seenText})
-	}
-	for _, k := range st.vendorKeys {
-		keys = append(keys, probeKey{k, seenHint})
-	}
-	for _, k := range st.hostKeys {
-		keys = append(keys, probeKey{k, seenHint})
 	}
 	maxLen := 0
 	for _, k := range keys {

@@ -137,8 +137,6 @@ func newState(cfg *config.Config, cat *catalog.Catalog) (*state, error) {
 		keys = append(keys, config.ErrorTypeAttribute)
 	}
 	keys = append(keys, st.text.keys...)
-	keys = append(keys, st.vendorKeys...)
-	keys = append(keys, st.hostKeys...)
 	for _, k := range keys {
 		if n := len(k); n > 0 && n < scanMaxLen {
 			st.scanLens[n>>6] |= 1 << (n & 63)

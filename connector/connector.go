@@ -234,6 +234,3 @@ func randomID() string {
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
-
-// loadBuiltin loads the built-in catalogs.
-func loadBuiltin() (*catalog.Catalog, error) { return catalog.Builtin() }

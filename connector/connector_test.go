@@ -17,6 +17,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/goleak"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -307,7 +309,7 @@ func TestNoAllocationOnceSeriesExists(t *testing.T) {
 
 func boundsForTest(t *testing.T) *bounds {
 	t.Helper()
-	cat, err := loadBuiltin()
+	cat, err := catalog.Builtin()
 	require.NoError(t, err)
 	return newBounds(cat)
 }

@@ -417,17 +417,6 @@ func (z *tokenizer) next() bool {
 	return true
 }
 
-// tokenize calls f for each token of text, with the word before it (see
-// tokenizer). f returns false to stop.
-func tokenize(text string, f func(tok, prev string) bool) {
-	z := tokenizer{text: text}
-	for z.next() {
-		if !f(z.tok, z.prev) {
-			return
-		}
-	}
-}
-
 func isWordByte(c byte) bool {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
 }

@@ -105,3 +105,14 @@ func FuzzProbes(f *testing.F) {
 		}
 	})
 }
+
+// tokenize calls f for each token of text, with the word before it (see
+// tokenizer). f returns false to stop.
+func tokenize(text string, f func(tok, prev string) bool) {
+	z := tokenizer{text: text}
+	for z.next() {
+		if !f(z.tok, z.prev) {
+			return
+		}
+	}
+}

@@ -301,3 +301,12 @@ func TestNoAllocationWithoutCode(t *testing.T) {
 		assert.Zero(t, allocs, "code attributes %v", keys)
 	}
 }
+
+// readCode returns the first code value among the code attributes, in the
+// configured order, the position of its key, and how many earlier code
+// attributes held a value that is not a code (skipped). ok is false when
+// the record holds no code value.
+func (s *state) readCode(attrs pcommon.Map) (c catalog.Code, key int, skipped int, ok bool) {
+	c, key, skipped, ok, _ = s.readCodeAndPayload(attrs)
+	return c, key, skipped, ok
+}

@@ -58,14 +58,7 @@ func factoryBatch() plog.Logs {
 			lr := lrs.AppendEmpty()
 			lr.Body().SetStr("vendor call failed")
 			m := lr.Attributes()
-			m.PutStr("http.request.method", "POST")
-			m.PutInt("http.response.status_code", 400)
-			m.PutStr("url.scheme", "https")
-			m.PutStr("network.protocol.version", "1.1")
-			m.PutStr("code.function", "client.Send")
-			m.PutStr("thread.name", "worker-3")
-			m.PutInt("retry.count", 0)
-			m.PutStr("user_agent.original", "acme-client/2.1")
+			putCallAttributes(m, 400)
 			if hasCode(g, factoryShare) {
 				c := factoryCodes[coded%len(factoryCodes)]
 				coded++
@@ -84,6 +77,19 @@ func factoryBatch() plog.Logs {
 		}
 	}
 	return ld
+}
+
+// putCallAttributes writes the eight attributes of an HTTP client call
+// every benchmark record carries.
+func putCallAttributes(m pcommon.Map, status int64) {
+	m.PutStr("http.request.method", "POST")
+	m.PutInt("http.response.status_code", status)
+	m.PutStr("url.scheme", "https")
+	m.PutStr("network.protocol.version", "1.1")
+	m.PutStr("code.function", "client.Send")
+	m.PutStr("thread.name", "worker-3")
+	m.PutInt("retry.count", 0)
+	m.PutStr("user_agent.original", "acme-client/2.1")
 }
 
 // factoryFloor is the least an enrichment through pdata does: read

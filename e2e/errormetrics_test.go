@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -584,7 +583,6 @@ func emRulesHealthy(t *testing.T, prom *promServer) {
 // as Grafana would expand them, and requires data from each.
 func emDashboardQueries(t *testing.T, prom *promServer) {
 	t.Helper()
-	labelValues := regexp.MustCompile(`^label_values\((.+),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$`)
 	expand := strings.NewReplacer(
 		"$__rate_interval", "1m",
 		"$__interval", "1m",
@@ -599,24 +597,6 @@ func emDashboardQueries(t *testing.T, prom *promServer) {
 		if !strings.Contains(q.expr, emMetric) {
 			continue
 		}
-		expr := expand.Replace(q.expr)
-		if m := labelValues.FindStringSubmatch(expr); m != nil {
-			var values []string
-			if err := prom.api("/api/v1/label/"+m[2]+"/values", url.Values{"match[]": {m[1]}}, &values); err != nil {
-				t.Errorf("%s: %s: %v", q.where, q.expr, err)
-			} else if len(values) == 0 {
-				t.Errorf("%s: %s: no values", q.where, q.expr)
-			}
-			continue
-		}
-		var got []promSample
-		var err error
-		promWait(t, emDataTimeout, func() bool {
-			got, err = prom.query(expr)
-			return err != nil || len(got) > 0
-		}, func() string { return fmt.Sprintf("%s: %s: no data", q.where, expr) })
-		if err != nil {
-			t.Errorf("%s: %s: %v", q.where, q.expr, err)
-		}
+		checkDashboardQuery(t, prom, q, expand.Replace(q.expr), emDataTimeout)
 	}
 }

@@ -556,7 +556,6 @@ func TestPrometheusSpanMetricsAlertsAndDashboard(t *testing.T) {
 	})
 
 	t.Run("every dashboard query parses and has data", func(t *testing.T) {
-		labelValues := regexp.MustCompile(`^label_values\((.+),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$`)
 		// Grafana's variables and macros, as Grafana would expand them.
 		expand := strings.NewReplacer(
 			"$__rate_interval", "1m",
@@ -565,25 +564,7 @@ func TestPrometheusSpanMetricsAlertsAndDashboard(t *testing.T) {
 			"$vendor", ".*",
 		)
 		for _, q := range dashboardExprs(t) {
-			expr := expand.Replace(q.expr)
-			if m := labelValues.FindStringSubmatch(expr); m != nil {
-				var values []string
-				if err := prom.api("/api/v1/label/"+m[2]+"/values", url.Values{"match[]": {m[1]}}, &values); err != nil {
-					t.Errorf("%s: %s: %v", q.where, q.expr, err)
-				} else if len(values) == 0 {
-					t.Errorf("%s: %s: no values", q.where, q.expr)
-				}
-				continue
-			}
-			var got []promSample
-			var err error
-			promWait(t, promDataTimeout, func() bool {
-				got, err = prom.query(expr)
-				return err != nil || len(got) > 0
-			}, func() string { return fmt.Sprintf("%s: %s: no data", q.where, expr) })
-			if err != nil {
-				t.Errorf("%s: %s: %v", q.where, q.expr, err)
-			}
+			checkDashboardQuery(t, prom, q, expand.Replace(q.expr), promDataTimeout)
 		}
 	})
 }
@@ -614,4 +595,32 @@ func boolSet(keys []string) map[string]bool {
 		m[k] = true
 	}
 	return m
+}
+
+// labelValues matches a Grafana variable query, label_values(selector, label).
+var labelValues = regexp.MustCompile(`^label_values\((.+),\s*([a-zA-Z_][a-zA-Z0-9_]*)\)$`)
+
+// checkDashboardQuery checks that a dashboard query (expr, its variables
+// expanded) parses and returns data within timeout: a label_values()
+// variable query through the label API, any other through a query.
+func checkDashboardQuery(t *testing.T, prom *promServer, q dashboardQuery, expr string, timeout time.Duration) {
+	t.Helper()
+	if m := labelValues.FindStringSubmatch(expr); m != nil {
+		var values []string
+		if err := prom.api("/api/v1/label/"+m[2]+"/values", url.Values{"match[]": {m[1]}}, &values); err != nil {
+			t.Errorf("%s: %s: %v", q.where, q.expr, err)
+		} else if len(values) == 0 {
+			t.Errorf("%s: %s: no values", q.where, q.expr)
+		}
+		return
+	}
+	var got []promSample
+	var err error
+	promWait(t, timeout, func() bool {
+		got, err = prom.query(expr)
+		return err != nil || len(got) > 0
+	}, func() string { return fmt.Sprintf("%s: %s: no data", q.where, expr) })
+	if err != nil {
+		t.Errorf("%s: %s: %v", q.where, q.expr, err)
+	}
 }

@@ -10,6 +10,7 @@ type columns struct {
 	status int   // the HTTP status column, -1 for none
 	name   int   // the short name/title column, -1 for none
 	text   []int // the description columns, in order
+	alias  int   // a second column of codes (another API's names for them), -1 for none
 	shape  shape
 }
 
@@ -26,6 +27,13 @@ func (x *extraction) cellTable(rows []line, heading string) {
 		head, body = rows[0].cells, rows[1:]
 	}
 	cols, ok := chooseColumns(head, body)
+	if ok && head != nil && !headerCells(head) && cols.status != cols.code {
+		// A CSV export without a header row: its first row is a code's.
+		if _, sh := cellCode(cell(head, cols.code), cols.shape); sh == cols.shape {
+			head, body = nil, rows
+			cols, ok = chooseColumns(nil, body)
+		}
+	}
 	if !ok {
 		return
 	}
@@ -36,7 +44,7 @@ func (x *extraction) cellTable(rows []line, heading string) {
 	section := heading
 	var cur *Row
 	for _, l := range body {
-		code, sh := cellCode(cell(l.cells, cols.code))
+		codes, sh := cellCodes(cell(l.cells, cols.code), cols.shape)
 		if sh != cols.shape {
 			switch t := nonEmpty(l.cells); {
 			case len(t) == 1 && cur != nil && cell(l.cells, cols.code) == "":
@@ -48,20 +56,28 @@ func (x *extraction) cellTable(rows []line, heading string) {
 			}
 			continue
 		}
-		r := Row{Line: l.no, Code: code, shape: sh, Section: section}
+		r := Row{Line: l.no, shape: sh, Section: section}
 		if cols.status >= 0 {
 			r.Status, _ = statusToken(cell(l.cells, cols.status))
 		}
 		if cols.name >= 0 {
 			r.Name = cell(l.cells, cols.name)
 		}
-		for _, c := range cols.text {
+		r.alias = cell(l.cells, cols.alias)
+		for i, c := range cols.text {
 			r.Text = join(r.Text, cell(l.cells, c))
+			if i == 0 {
+				r.primary = r.Text
+			}
 		}
 		if r.Text == "" {
 			r.Text = r.Name
 		}
-		x.rows = append(x.rows, r)
+		// A cell may document several codes for one meaning ("A <br> B").
+		for _, code := range codes {
+			r.Code = code
+			x.rows = append(x.rows, r)
+		}
 		cur = &x.rows[len(x.rows)-1]
 	}
 }
@@ -84,13 +100,54 @@ func nonEmpty(cells []string) []string {
 }
 
 // cellCode reads a code cell: one code, perhaps with a parenthesised note
-// ("ERR_X (deprecated)").
-func cellCode(c string) (string, shape) {
+// ("ERR_X (deprecated)"). In a column of PascalCase codes, a capitalised
+// word is one too (Conflict beside NotFound).
+func cellCode(c string, column shape) (string, shape) {
 	code, rest, sh := leadCode(c)
+	if sh == shapeNone && column == shapePascal && capitalisedWord(c) {
+		return c, shapePascal
+	}
 	if sh == shapeNone || (rest != "" && !strings.HasPrefix(rest, "(")) {
 		return "", shapeNone
 	}
 	return code, sh
+}
+
+// capitalisedWord reports whether c is one word, a capital then lower case.
+func capitalisedWord(c string) bool {
+	if len(c) < 3 || len(c) > maxCode || !isUpper(c[0]) {
+		return false
+	}
+	for i := 1; i < len(c); i++ {
+		if !isLower(c[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// cellCodes reads a code cell that may hold several codes of one shape,
+// separated by spaces, commas, slashes or "or".
+func cellCodes(c string, column shape) ([]string, shape) {
+	if code, sh := cellCode(c, column); sh != shapeNone {
+		return []string{code}, sh
+	}
+	fields := strings.FieldsFunc(c, func(r rune) bool { return r == ' ' || r == ',' || r == '/' || r == ';' })
+	if len(fields) < 2 || len(fields) > 8 {
+		return nil, shapeNone
+	}
+	var codes []string
+	for _, f := range fields {
+		if f == "or" || f == "and" {
+			continue
+		}
+		code, sh := cellCode(f, column)
+		if sh != column {
+			return nil, shapeNone
+		}
+		codes = append(codes, code)
+	}
+	return codes, column
 }
 
 // headerCells reports whether a row without the layout's header mark is a
@@ -118,7 +175,7 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 	for _, l := range body {
 		width = max(width, len(l.cells))
 	}
-	cols := columns{code: -1, status: -1, name: -1}
+	cols := columns{code: -1, status: -1, name: -1, alias: -1}
 	// Codes: the column where most cells are codes of one shape.
 	bestScore := 0
 	statusLike := -1
@@ -131,7 +188,7 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 				continue
 			}
 			filled++
-			if _, sh := cellCode(c); sh != shapeNone {
+			if _, sh := cellCode(c, shapeNone); sh != shapeNone {
 				counts[sh]++
 			}
 			if _, ok := statusToken(c); ok {
@@ -175,7 +232,41 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 			cols.name = j
 			continue
 		}
+		if cols.alias < 0 && codeColumn(body, j) {
+			cols.alias = j
+			continue
+		}
 		cols.text = append(cols.text, j)
 	}
+	if len(head) == 0 && cols.name < 0 && len(cols.text) >= 2 && meanLen(body, cols.text[0])*2 < meanLen(body, cols.text[1]) {
+		// No header: a short text column before a long one is the name.
+		cols.name, cols.text = cols.text[0], cols.text[1:]
+	}
 	return cols, true
+}
+
+// meanLen is the mean length of column j's cells.
+func meanLen(body []line, j int) int {
+	n, total := 0, 0
+	for _, l := range body {
+		if c := cell(l.cells, j); c != "" {
+			n++
+			total += len(c)
+		}
+	}
+	return total / max(n, 1)
+}
+
+// codeColumn reports whether most of column j's cells are symbolic codes.
+func codeColumn(body []line, j int) bool {
+	n, codes := 0, 0
+	for _, l := range body {
+		if c := cell(l.cells, j); c != "" {
+			n++
+			if _, sh := cellCode(c, shapeNone); sh != shapeNone && sh != shapeInt {
+				codes++
+			}
+		}
+	}
+	return n > 0 && codes*5 >= n*3
 }

@@ -238,6 +238,11 @@ type Suggestion struct {
 	Fired     []string // every rule that fired, heaviest first
 }
 
+type firing struct {
+	*compiledRule
+	weight int
+}
+
 // Classify suggests a classification for an error from its text: the
 // words of its code, its name, its description, and its HTTP status.
 func (r *Rules) Classify(code, name, text string, status int) Suggestion {
@@ -245,13 +250,15 @@ func (r *Rules) Classify(code, name, text string, status int) Suggestion {
 		code = "" // a number says nothing; no phrase may match it
 	}
 	t := textWords(codeWordsPlain(code) + " " + name + " " + text)
-	var fired []*compiledRule
+	var fired []firing
 	for i := range r.compiled {
-		if c := &r.compiled[i]; c.fires(t, status) {
-			fired = append(fired, c)
+		c := &r.compiled[i]
+		if !c.fires(t, status) {
+			continue
 		}
+		fired = append(fired, firing{c, c.Weight})
 	}
-	slices.SortStableFunc(fired, func(a, b *compiledRule) int { return b.Weight - a.Weight })
+	slices.SortStableFunc(fired, func(a, b firing) int { return b.weight - a.weight })
 	var s Suggestion
 	for _, f := range fired {
 		s.Fired = append(s.Fired, f.ID)
@@ -262,7 +269,7 @@ func (r *Rules) Classify(code, name, text string, status int) Suggestion {
 	default:
 		top := fired[0]
 		for _, f := range fired[1:] {
-			if f.Weight < top.Weight {
+			if f.weight < top.weight {
 				break
 			}
 			if f.Category != top.Category || f.Class != top.Class {
@@ -309,6 +316,8 @@ func (s *Suggestion) enforce() {
 	}
 }
 
+// fires reports whether the rule's phrases or patterns are in t (or its
+// statuses include status), and its with and without conditions hold.
 func (c *compiledRule) fires(t string, status int) bool {
 	hit := status != 0 && slices.Contains(c.Statuses, status)
 	for _, p := range c.phrases {

@@ -30,7 +30,7 @@ func readDelimited(data []byte, sep rune) ([]line, error) {
 		cells := make([]string, len(rec))
 		empty := true
 		for i, c := range rec {
-			cells[i] = strings.Join(strings.Fields(cleanSpace(c)), " ")
+			cells[i] = cleanSpace(strings.Join(strings.Fields(c), " "))
 			empty = empty && cells[i] == ""
 		}
 		if empty {

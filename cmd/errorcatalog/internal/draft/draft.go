@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 	"github.com/errorcatalog/errorcatalogprocessor/cmd/errorcatalog/internal/catalogfile"
@@ -36,6 +37,10 @@ type Result struct {
 // maxCodes bounds the entries of a drafted catalog: an error reference has
 // hundreds, not hundreds of thousands; past this the document is not one.
 const maxCodes = 20_000
+
+// maxDescription bounds an entry's description: vendors describe a code in
+// a sentence or a paragraph; a longer text is a table the extractor misread.
+const maxDescription = 4096
 
 // Draft reads a vendor's error document and drafts its catalog.
 func Draft(name string, data []byte, opt Options) (*Result, error) {
@@ -81,7 +86,11 @@ func Draft(name string, data []byte, opt Options) (*Result, error) {
 	}
 	for i := range rows {
 		r := &rows[i]
-		s := opt.Rules.Classify(r.Code, r.Name, r.Text, r.Status)
+		text := r.Text
+		if r.primary != "" {
+			text = r.primary
+		}
+		s := opt.Rules.Classify(r.Code, join(r.Name, codeWordsPlain(r.alias)), text, r.Status)
 		e := catalogfile.Entry{
 			Code: r.Code, Name: legend(r), Description: r.Text, Section: r.Section, HTTPStatus: r.Status,
 			Category: s.Category, Class: s.Class, Severity: s.Severity, Retryable: s.Retryable,
@@ -134,6 +143,14 @@ func dedupe(x *extraction, res *Result) []Row {
 	var out []Row
 	var dropped []string
 	for _, r := range x.rows {
+		if len(r.Text) > maxDescription {
+			cut := maxDescription
+			for cut > 0 && !utf8.RuneStart(r.Text[cut]) {
+				cut--
+			}
+			r.Text = r.Text[:cut] + "…"
+			res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: the description of %s is cut at %d bytes", r.Line, r.Code, maxDescription))
+		}
 		if (r.shape == shapeInt) != ints {
 			dropped = append(dropped, fmt.Sprintf("%s (line %d)", r.Code, r.Line))
 			continue
@@ -154,7 +171,7 @@ func dedupe(x *extraction, res *Result) []Row {
 		if ints {
 			kind = "integer"
 		}
-		res.Warnings = append(res.Warnings, fmt.Sprintf("most codes are %s, so these %d others were left out (a catalog has one code type; draft them into a second file with --format or an edited copy): %s", kind, len(dropped), strings.Join(dropped, ", ")))
+		res.Warnings = append(res.Warnings, fmt.Sprintf("most codes are %s; these %d others were left out: %s (a catalog has one code type: draft them into a second file from a copy of the document that holds only them)", kind, len(dropped), strings.Join(dropped, ", ")))
 	}
 	return out
 }

@@ -16,6 +16,8 @@ type Row struct {
 	Text    string // the vendor's description, continuation lines joined
 	Section string // the heading the code is under, when the document groups its codes
 	shape   shape
+	primary string // the first description column, when the table has several: what the classifier reads
+	alias   string // the code's name in a second code column (an S3 name beside the vendor's number)
 }
 
 // extraction is what the extractor found in a document.
@@ -237,6 +239,12 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 	}
 	section := ""
 	inTable := false // a title line inside the table was seen: the title above is the first group's
+	lastCode := -1 // the table's last code row: text after a blank line is kept only before it
+	for i := range body {
+		if _, ok := lay.parse(strings.Join(strings.Fields(body[i].text), " ")); ok {
+			lastCode = i
+		}
+	}
 	var cur *Row
 	pendingBlank := false
 	var pending []string // continuation lines after a blank, kept only if another code follows
@@ -271,7 +279,7 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 		}
 		if pendingBlank || len(pending) > 0 {
 			pending = append(pending, t)
-			if nextIsCode(body[i+1:], lay) {
+			if i < lastCode && nextIsCodeOrTitle(body[i+1:], lay) {
 				cur.Text = join(cur.Text, strings.Join(pending, " "))
 				pending, pendingBlank = nil, false
 			}
@@ -316,6 +324,25 @@ func nextIsCode(rest []line, lay layout) bool {
 		}
 		_, ok := lay.parse(t)
 		return ok
+	}
+	return false
+}
+
+// nextIsCodeOrTitle reports whether the next non-blank line of the table
+// is a code's, or a title over codes.
+func nextIsCodeOrTitle(rest []line, lay layout) bool {
+	for i, l := range rest {
+		t := strings.Join(strings.Fields(l.text), " ")
+		if t == "" {
+			continue
+		}
+		if drop, _ := furniture(t); drop {
+			continue
+		}
+		if _, ok := lay.parse(t); ok {
+			return true
+		}
+		return looksLikeTitle(t) && nextIsCode(rest[i+1:], lay)
 	}
 	return false
 }

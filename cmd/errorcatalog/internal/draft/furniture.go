@@ -20,9 +20,9 @@ var (
 		"preview": true, "expand": true, "collapse": true,
 	}
 	furniturePatterns = []*regexp.Regexp{
-		regexp.MustCompile(`^\d+ lines? \(\d+ loc\)`),                // GitHub's file header
+		regexp.MustCompile(`^\d+ lines? \(\d+ loc\)`),                                     // GitHub's file header
 		regexp.MustCompile(`^(update|updated|last updated|last modified)( time| on)?:? `), // page dates
-		regexp.MustCompile(`^[•·▪►›»]`),                              // navigation bullets
+		regexp.MustCompile(`^[•·▪►›»]`),                                                   // navigation bullets
 		regexp.MustCompile(`^(previous|next)( page)?:? `),
 	}
 	endLines = []*regexp.Regexp{

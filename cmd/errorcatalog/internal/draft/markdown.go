@@ -27,7 +27,7 @@ func readMarkdown(data []byte) []line {
 			if i+1 < len(raw) && isDelimiterRow(cleanSpace(raw[i+1])) {
 				table++
 				cells := splitRow(t)
-				out = append(out, row(no, cells, true, table))
+				out = append(out, tableRow(no, cells, true, table))
 				i++ // the delimiter row
 				for i+1 < len(raw) {
 					n := cleanSpace(raw[i+1])
@@ -35,7 +35,7 @@ func readMarkdown(data []byte) []line {
 						break
 					}
 					i++
-					out = append(out, row(i+1, splitRow(n), false, table))
+					out = append(out, tableRow(i+1, splitRow(n), false, table))
 				}
 				continue
 			}
@@ -45,7 +45,7 @@ func readMarkdown(data []byte) []line {
 	return out
 }
 
-func row(no int, cells []string, header bool, table int) line {
+func tableRow(no int, cells []string, header bool, table int) line {
 	for i, c := range cells {
 		cells[i] = inline(c)
 	}

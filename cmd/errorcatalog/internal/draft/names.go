@@ -1,6 +1,7 @@
 package draft
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -37,13 +38,30 @@ var noiseWords = map[string]bool{"err": true, "error": true, "errors": true, "e"
 func legend(r *Row) string {
 	switch {
 	case r.Name != "":
-		return titleCase(firstWords(strings.TrimRight(r.Name, ".:"), maxNameWords))
+		if n := titleCase(firstWords(trimName(r.Name), maxNameWords)); n != "" {
+			return n
+		}
+	case r.alias != "":
+		if n := codeName(r.alias); n != "" {
+			return n
+		}
+	}
+	switch {
 	case r.shape != shapeInt:
 		if n := codeName(r.Code); n != "" {
 			return n
 		}
 	}
-	return titleCase(firstWords(firstClause(r.Text), maxNameWords))
+	return titleCase(firstWords(trimName(firstClause(r.Text)), maxNameWords))
+}
+
+var placeholder = regexp.MustCompile(`\{[^}]{0,40}\}|%[sdvqx]|<[^>]{0,40}>|\$\{?\w+\}?`)
+
+// trimName drops message placeholders ({0}, %s) and closing punctuation
+// from a document's short text: a legend has no slots to fill.
+func trimName(n string) string {
+	n = placeholder.ReplaceAllString(n, "")
+	return strings.TrimRight(strings.Join(strings.Fields(n), " "), ".:;, '\"")
 }
 
 // codeName names a symbolic code by its words: ERR_UID_NOT_FOUND is

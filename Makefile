@@ -138,7 +138,12 @@ FUZZ_TARGETS := \
 	./processor:FuzzPayload \
 	./processor:FuzzTokenize \
 	./processor:FuzzProbes \
-	./internal/jsonscan:FuzzScan
+	./internal/jsonscan:FuzzScan \
+	./cmd/errorcatalog:FuzzImportCSV \
+	./cmd/errorcatalog/internal/draft:FuzzDraft
+# Targets under these directories are in modules of their own, and are run
+# from there.
+FUZZ_MODULES := cmd/errorcatalog
 # How long `make fuzz-short` (CI) and `make fuzz` run each target. CI's
 # budget is a count of executions, not a duration: Go 1.26's fuzzing
 # coordinator can report a spurious "context deadline exceeded" failure when
@@ -161,9 +166,12 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (10m) each, one after another.
 .PHONY: fuzz-run
 fuzz-run:
 	@set -e; for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
+		pkg=$${t%%:*}; name=$${t##*:}; mod=.; \
 		echo "fuzz: $$name in $$pkg for $(FUZZ_RUN_TIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_RUN_TIME) $(FUZZ_FLAGS) $$pkg; \
+		for m in $(FUZZ_MODULES); do \
+			case $$pkg in ./$$m|./$$m/*) mod=$$m; pkg=.$${pkg#./$$m};; esac; \
+		done; \
+		$(GO) -C $$mod test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_RUN_TIME) $(FUZZ_FLAGS) $$pkg; \
 	done
 
 .PHONY: e2e-load
@@ -326,6 +334,16 @@ cli: ## Test the errorcatalog CLI (its own module, cmd/errorcatalog) and smoke-t
 	$(CLI) export --vendor http --format csv | grep '^http,429,Too Many Requests,rate_limit,RESOURCE_EXHAUSTED,' > /dev/null
 	$(CLI) export --format markdown | diff -u catalog/CATALOG.md - \
 		|| { echo "cli: catalog/CATALOG.md is stale; regenerate it with: go -C cmd/errorcatalog run . export --format markdown > catalog/CATALOG.md" >&2; exit 1; }
+	@# The README's walk-through: draft a vendor's document, lint it, diff it.
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+		$(CLI) draft --vendor cometchat_docs -o "$$d/draft.yaml" catalog/testdata/seeds/002_d7f654f51c4a9df1.txt 2> "$$d/summary" && \
+		grep -q '^draft: 116 codes found' "$$d/summary" && \
+		$(CLI) lint "$$d/draft.yaml" > /dev/null && \
+		$(CLI) export --format csv --vendor zingle > "$$d/zingle.csv" && \
+		$(CLI) import --format csv --builtin=false -o "$$d/zingle.yaml" "$$d/zingle.csv" && \
+		{ $(CLI) diff "$$d/zingle.yaml" > "$$d/diff"; test $$? -eq 1; } && \
+		grep -q '^vendor: 5 fields changed' "$$d/diff" && ! grep -q 'entr' "$$d/diff" && \
+		echo "cli: draft, lint, import (the entries round-trip) and diff ok"
 
 .PHONY: e2e
 e2e: $(DIST_BIN) $(TELEMETRYGEN) $(E2E_DEPS) ## End-to-end suite against the built distribution.

@@ -33,10 +33,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if !errors.Is(err, errReported) {
 			fmt.Fprintf(stderr, "errorcatalog: %v\n", err)
 		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return ee.code
+		}
 		return 1
 	}
 	return 0
 }
+
+// exitError makes run exit with code instead of 1, for a command whose exit
+// status says more than failure (diff: 1 differ, 2 trouble, as diff(1)).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
 
 func newRootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -48,7 +62,7 @@ built-in vendor catalogs and catalog files (format: errorcatalog/v1).`,
 		SilenceUsage:  true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newLintCommand(), newLookupCommand(), newExportCommand())
+	root.AddCommand(newLintCommand(), newLookupCommand(), newExportCommand(), newImportCommand(), newDiffCommand(), newDraftCommand())
 	for _, c := range root.Commands() {
 		c.DisableFlagsInUseLine = true // each Use line already shows the flags
 	}

@@ -31,38 +31,41 @@ func Write(w io.Writer, f *File) error {
 	if f == nil {
 		return errors.New("write catalog: no file")
 	}
-	doc, err := document(f)
-	if err != nil {
-		return fmt.Errorf("write catalog: %w", err)
-	}
-	// Encode in memory first, so that a failure leaves w untouched.
+	// Build everything in memory first, so that a failure leaves w untouched.
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
+	if err := newEmitter().file(&buf, f); err != nil {
 		return fmt.Errorf("write catalog: %w", err)
 	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("write catalog: %w", err)
-	}
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-// document builds the YAML document of f.
-func document(f *File) (*yaml.Node, error) {
+// emitter writes one file. The head (format, vendor) is one YAML document;
+// each entry is encoded on its own, as a one-item list, and indented under
+// "entries:". Encoding the whole file at once would hold every YAML event of
+// it in memory (the encoder keeps them until the end): hundreds of bytes per
+// field. Indenting encoded text line by line is sound here because every
+// scalar is on one line: plain, or double-quoted with its line breaks
+// escaped (the encoder never folds lines; its width is unlimited).
+type emitter struct {
+	plain map[string]bool // plainOK of block scalars, by value: most values repeat
+}
+
+func newEmitter() *emitter { return &emitter{plain: map[string]bool{}} }
+
+func (em *emitter) file(buf *bytes.Buffer, f *File) error {
 	v := &f.Vendor
 	if err := checkUTF8("vendor ", "id", v.ID, "name", v.Name, "source", v.Source, "version", v.Version); err != nil {
-		return nil, err
+		return err
 	}
 	for _, s := range v.Aliases {
 		if err := checkUTF8("vendor ", "alias", s); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, s := range v.Hosts {
 		if err := checkUTF8("vendor ", "host", s); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	var intCodes bool
@@ -71,12 +74,12 @@ func document(f *File) (*yaml.Node, error) {
 		intCodes = true
 	case "string":
 	default:
-		return nil, fmt.Errorf("vendor: code_type %q: want int or string", v.CodeType)
+		return fmt.Errorf("vendor: code_type %q: want int or string", v.CodeType)
 	}
 
 	vendor := &mapping{}
-	vendor.add("id", text(v.ID))
-	vendor.add("name", text(v.Name))
+	vendor.add("id", em.text(v.ID))
+	vendor.add("name", em.text(v.Name))
 	if len(v.Aliases) > 0 {
 		vendor.add("aliases", flowList(v.Aliases))
 	}
@@ -85,31 +88,55 @@ func document(f *File) (*yaml.Node, error) {
 	}
 	vendor.add("code_type", plainScalar("!!str", v.CodeType))
 	if v.Source != "" {
-		vendor.add("source", text(v.Source))
+		vendor.add("source", em.text(v.Source))
 	}
 	if v.Version != "" {
-		vendor.add("version", text(v.Version))
+		vendor.add("version", em.text(v.Version))
 	}
-
-	entries := &yaml.Node{Kind: yaml.SequenceNode}
-	for i := range f.Entries {
-		n, err := entry(&f.Entries[i], intCodes)
-		if err != nil {
-			return nil, fmt.Errorf("entries[%d]: %w", i, err)
-		}
-		entries.Content = append(entries.Content, n)
-	}
-
 	root := &mapping{}
 	root.add("format", plainScalar("!!str", catalog.FormatV1))
 	root.node.Content[0].HeadComment = comment(f.Comment)
 	root.add("vendor", &vendor.node)
-	root.add("entries", entries)
-	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{&root.node}}, nil
+	if err := encode(buf, &root.node); err != nil {
+		return err
+	}
+
+	if len(f.Entries) == 0 {
+		buf.WriteString("entries: []\n")
+		return nil
+	}
+	buf.WriteString("entries:\n")
+	var chunk bytes.Buffer
+	for i := range f.Entries {
+		n, err := em.entry(&f.Entries[i], intCodes)
+		if err != nil {
+			return fmt.Errorf("entries[%d]: %w", i, err)
+		}
+		chunk.Reset()
+		if err := encode(&chunk, &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n}}); err != nil {
+			return fmt.Errorf("entries[%d]: %w", i, err)
+		}
+		for line := range bytes.Lines(chunk.Bytes()) {
+			buf.WriteString("  ")
+			buf.Write(line)
+		}
+	}
+	return nil
+}
+
+// encode writes n as one YAML document, indented by two spaces per level
+// as the built-in catalogs are.
+func encode(buf *bytes.Buffer, n *yaml.Node) error {
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}); err != nil {
+		return err
+	}
+	return enc.Close()
 }
 
 // entry builds the mapping of one entry.
-func entry(e *Entry, intCode bool) (*yaml.Node, error) {
+func (em *emitter) entry(e *Entry, intCode bool) (*yaml.Node, error) {
 	if err := checkUTF8("", "code", e.Code, "name", e.Name, "description", e.Description, "section", e.Section,
 		"category", e.Category, "class", e.Class, "severity", e.Severity); err != nil {
 		return nil, err
@@ -123,21 +150,21 @@ func entry(e *Entry, intCode bool) (*yaml.Node, error) {
 		}
 		m.add("code", plainScalar("!!int", strconv.FormatInt(c, 10)))
 	} else {
-		m.add("code", text(e.Code))
+		m.add("code", em.text(e.Code))
 	}
-	m.add("name", text(e.Name))
+	m.add("name", em.text(e.Name))
 	if e.Description != "" {
-		m.add("description", text(e.Description))
+		m.add("description", em.text(e.Description))
 	}
 	if e.Section != "" {
-		m.add("section", text(e.Section))
+		m.add("section", em.text(e.Section))
 	}
 	if e.HTTPStatus != 0 {
 		m.add("http_status", plainScalar("!!int", strconv.Itoa(e.HTTPStatus)))
 	}
-	m.add("category", text(e.Category))
-	m.add("class", text(e.Class))
-	m.add("severity", text(e.Severity))
+	m.add("category", em.text(e.Category))
+	m.add("class", em.text(e.Class))
+	m.add("severity", em.text(e.Severity))
 	m.add("retryable", plainScalar("!!bool", strconv.FormatBool(e.Retryable)))
 	m.node.HeadComment = comment(e.Comment)
 	return &m.node, nil
@@ -169,9 +196,16 @@ func plainScalar(tag, v string) *yaml.Node {
 
 // text is a string scalar: plain where YAML reads the plain text back as
 // the same string, double-quoted otherwise.
-func text(s string) *yaml.Node {
+func (em *emitter) text(s string) *yaml.Node {
 	n := plainScalar("!!str", s)
-	if !plainOK(n, false) {
+	ok, known := em.plain[s]
+	if !known {
+		ok = plainOK(n, false)
+		if len(s) <= 64 { // names of the taxonomy, short names: the values that repeat
+			em.plain[s] = ok
+		}
+	}
+	if !ok {
 		n.Style = yaml.DoubleQuotedStyle
 	}
 	return n

@@ -30,7 +30,7 @@ func (x *extraction) cellTable(rows []line, heading string) {
 	if ok && head != nil && !headerCells(head) && cols.status != cols.code {
 		// A CSV export without a header row: its first row is a code's.
 		if _, sh := cellCode(cell(head, cols.code), cols.shape); sh == cols.shape {
-			head, body = nil, rows
+			body = rows
 			cols, ok = chooseColumns(nil, body)
 		}
 	}

@@ -89,10 +89,7 @@ func shapeOf(tok string) shape {
 }
 
 func isInt(s string) bool {
-	d := s
-	if strings.HasPrefix(d, "-") {
-		d = d[1:]
-	}
+	d := strings.TrimPrefix(s, "-")
 	if d == "" || len(d) > 9 {
 		return false
 	}

@@ -72,8 +72,6 @@ type line struct {
 	table   int      // which table of the document a row belongs to (0: none)
 }
 
-func (l *line) blank() bool { return l.text == "" && len(l.cells) == 0 }
-
 // Errors for documents draft cannot read.
 var (
 	ErrEmpty    = errors.New("the document is empty")

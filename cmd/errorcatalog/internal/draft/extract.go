@@ -195,12 +195,12 @@ func readHeader(text string) header {
 	var h header
 	ws := words(text)
 	for i, w := range ws {
-		switch {
-		case w == "http" || w == "status":
+		switch w {
+		case "http", "status":
 			h.status = true
-		case w == "error" || w == "errors" || w == "constant" || w == "identifier":
+		case "error", "errors", "constant", "identifier":
 			h.errorCode = true
-		case w == "code" || w == "codes":
+		case "code", "codes":
 			if i == 0 || (ws[i-1] != "status" && ws[i-1] != "http") {
 				h.errorCode = true
 			}
@@ -239,7 +239,7 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 	}
 	section := ""
 	inTable := false // a title line inside the table was seen: the title above is the first group's
-	lastCode := -1 // the table's last code row: text after a blank line is kept only before it
+	lastCode := -1   // the table's last code row: text after a blank line is kept only before it
 	for i := range body {
 		if _, ok := lay.parse(strings.Join(strings.Fields(body[i].text), " ")); ok {
 			lastCode = i

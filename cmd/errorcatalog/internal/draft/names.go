@@ -46,8 +46,7 @@ func legend(r *Row) string {
 			return n
 		}
 	}
-	switch {
-	case r.shape != shapeInt:
+	if r.shape != shapeInt {
 		if n := codeName(r.Code); n != "" {
 			return n
 		}

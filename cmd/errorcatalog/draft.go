@@ -18,6 +18,7 @@ func newDraftCommand() *cobra.Command {
 		format, out string
 		rules       []string
 		opt         draft.Options
+		builtin     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "draft [--vendor ID] [--name NAME] [--host PATTERN]... [--source TEXT] [--format FORMAT] [--rules FILE]... [-o FILE] DOCUMENT",
@@ -38,7 +39,12 @@ warnings) goes to stderr.
 
 --rules adds rule files to the built-in rules: a rule with a built-in
 rule's id replaces it. "errorcatalog draft --print-rules" prints the
-built-in rules, a starting point for your own.`,
+built-in rules, a starting point for your own.
+
+To review a documentation update of a built-in vendor, draft it under the
+vendor's own id with --builtin=false (the file then redefines the vendor,
+so lint it with --builtin=false too) and compare it with the built-in
+catalog: errorcatalog diff FILE.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if p, _ := cmd.Flags().GetBool("print-rules"); p {
 				return cobra.NoArgs(cmd, args)
@@ -67,8 +73,10 @@ built-in rules, a starting point for your own.`,
 			if err != nil {
 				return err
 			}
-			if err := checkWithBuiltin(res.YAML); err != nil {
-				return err
+			if builtin {
+				if err := checkWithBuiltin(res.YAML); err != nil {
+					return err
+				}
 			}
 			fmt.Fprint(cmd.ErrOrStderr(), res.Summary())
 			if out == "" || out == "-" {
@@ -92,6 +100,7 @@ built-in rules, a starting point for your own.`,
 	fl.StringArrayVar(&rules, "rules", nil, "classifier rule `FILE` added to the built-in rules (repeatable)")
 	fl.StringVarP(&out, "output", "o", "", "write the catalog to `FILE` instead of stdout")
 	fl.Bool("print-rules", false, "print the built-in classifier rules and exit")
+	fl.BoolVar(&builtin, "builtin", true, "check the drafted file together with the built-in catalogs, as lint does")
 	return cmd
 }
 
@@ -136,7 +145,7 @@ func checkWithBuiltin(yaml []byte) error {
 		return err
 	}
 	if _, err := catalog.Load(true, []string{path}); err != nil {
-		return errors.Join(errors.New("the drafted catalog does not load with the built-in catalogs (choose another id with --vendor if it names a built-in vendor)"), err)
+		return errors.Join(errors.New("the drafted catalog does not load with the built-in catalogs (choose another id with --vendor, or pass --builtin=false to draft a built-in vendor's document for diff)"), err)
 	}
 	return nil
 }

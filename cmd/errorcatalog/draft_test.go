@@ -42,6 +42,22 @@ func TestDraftThenLint(t *testing.T) {
 	}
 }
 
+// TestDraftBuiltinUpdate: a built-in vendor's document drafted under its own
+// id, then compared with the built-in catalog, as when reviewing an update.
+func TestDraftBuiltinUpdate(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cometchat.yaml")
+	if code, _, stderr := runCLI(t, "draft", "--vendor", "cometchat", "--builtin=false", "-o", out, "../../catalog/testdata/seeds/002_d7f654f51c4a9df1.txt"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "diff", out)
+	if code != 1 || !strings.Contains(stdout, "ERR_SAME_SCOPE") {
+		t.Errorf("diff against the built-in: exit %d, %s%s; want 1 and the entries whose drafts differ", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "added") && strings.Contains(stdout, "removed") {
+		t.Errorf("the draft adds and removes codes the built-in catalog has: %s", stdout)
+	}
+}
+
 func TestDraftStdoutAndStdin(t *testing.T) {
 	doc := "Error Code Description\nWIDGET_NOT_FOUND The widget does not exist.\nWIDGET_LOCKED The widget is locked.\n"
 	path := filepath.Join(t.TempDir(), "widgets.txt")

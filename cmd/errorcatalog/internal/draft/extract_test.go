@@ -215,6 +215,7 @@ func TestLegend(t *testing.T) {
 	}{
 		{Row{Code: "ERR_UID_NOT_FOUND", shape: shapeUpper}, "UID Not Found"},
 		{Row{Code: "AUTH_ERR_EMPTY_APIKEY", shape: shapeUpper}, "Auth Empty API Key"},
+		{Row{Code: "AUTH_ERR_AUTH_TOKEN_NOT_FOUND", shape: shapeUpper}, "Auth Token Not Found"},
 		{Row{Code: "AccountAlreadyExists", shape: shapePascal}, "Account Already Exists"},
 		{Row{Code: "auth.token_expired", shape: shapeDotted}, "Auth Token Expired"},
 		{Row{Code: "2600", shape: shapeInt, Name: "Server error"}, "Server Error"},

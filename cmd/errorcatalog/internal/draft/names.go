@@ -79,9 +79,11 @@ func codeName(code string) string {
 	}
 	var kept []string
 	for _, w := range ws {
-		if !noiseWords[strings.ToLower(w)] {
-			kept = append(kept, strings.ToLower(w))
+		w = strings.ToLower(w)
+		if noiseWords[w] || len(kept) > 0 && kept[len(kept)-1] == w {
+			continue // AUTH_ERR_AUTH_TOKEN_NOT_FOUND is "Auth Token Not Found"
 		}
+		kept = append(kept, w)
 	}
 	if len(kept) == 0 {
 		return ""

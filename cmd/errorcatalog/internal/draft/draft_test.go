@@ -42,7 +42,7 @@ func golden(t *testing.T, name string, got []byte) {
 type document struct {
 	name, path string
 	ref        []*catalog.Entry
-	seed       bool // a seed document: its reference is the built-in catalog made from it
+	floor      float64 // the agreement a draft must reach: 85% for seeds, a regression guard for the others
 }
 
 // documents returns the seed documents, each with the built-in catalog made
@@ -56,10 +56,18 @@ func documents(t *testing.T) []document {
 	}
 	var out []document
 	for _, s := range seeds {
-		out = append(out, document{name: s.builtin, path: filepath.Join(seedDir, s.doc), ref: vendorEntries(b, s.builtin), seed: true})
+		out = append(out, document{name: s.builtin, path: filepath.Join(seedDir, s.doc), ref: vendorEntries(b, s.builtin), floor: 85})
 	}
+	// testdata/docs: the documents the rules were written against besides
+	// the seeds; testdata/holdout: documents measured once the rules were
+	// written, then changed for at most general words (JWT is a credential).
 	refs, _ := filepath.Glob(filepath.Join("testdata", "docs", "*.reference.yaml"))
-	for _, r := range refs {
+	holdout, _ := filepath.Glob(filepath.Join("testdata", "holdout", "*.reference.yaml"))
+	for i, r := range append(refs, holdout...) {
+		floor := 70.0
+		if i >= len(refs) {
+			floor = 55
+		}
 		f, err := catalog.LoadFile(r)
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +76,7 @@ func documents(t *testing.T) []document {
 		docs, _ := filepath.Glob(base + ".*")
 		for _, d := range docs {
 			if d != r {
-				out = append(out, document{name: f.Vendor.ID, path: d, ref: f.Entries})
+				out = append(out, document{name: f.Vendor.ID, path: d, ref: f.Entries, floor: floor})
 			}
 		}
 	}
@@ -97,16 +105,13 @@ func TestDraftGolden(t *testing.T) {
 
 // TestAgreement measures the drafts against the reference catalogs: every
 // code found, none invented, in document order; class and category agree on
-// at least 85% of the entries of each seed document. The extra documents
-// (testdata/docs, layouts the seeds lack) hold a lower floor that guards
-// against regressions. It prints the figures for each document; -v also
+// at least 85% of the entries of each seed document. The other documents
+// (layouts the seeds lack) hold lower floors that guard against
+// regressions. It prints the figures for each document; -v also
 // lists every disagreement.
 func TestAgreement(t *testing.T) {
 	for _, d := range documents(t) {
-		floor := 85.0
-		if !d.seed {
-			floor = 70.0
-		}
+		floor := d.floor
 		t.Run(d.name, func(t *testing.T) {
 			data, err := os.ReadFile(d.path)
 			if err != nil {

@@ -334,6 +334,8 @@ cli: ## Test the errorcatalog CLI (its own module, cmd/errorcatalog) and smoke-t
 	$(CLI) export --vendor http --format csv | grep '^http,429,Too Many Requests,rate_limit,RESOURCE_EXHAUSTED,' > /dev/null
 	$(CLI) export --format markdown | diff -u catalog/CATALOG.md - \
 		|| { echo "cli: catalog/CATALOG.md is stale; regenerate it with: go -C cmd/errorcatalog run . export --format markdown > catalog/CATALOG.md" >&2; exit 1; }
+	@# How good the drafts are, per document (README: Add your vendor in ten minutes).
+	@cd cmd/errorcatalog && $(GO) test -count=1 -run '^TestAgreement$$' -v ./internal/draft | sed -n 's/^ *draft_test.go:[0-9]*: \(.* codes,.*\)/cli: draft agreement: \1/p'
 	@# The README's walk-through: draft a vendor's document, lint it, diff it.
 	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
 		$(CLI) draft --vendor cometchat_docs -o "$$d/draft.yaml" catalog/testdata/seeds/002_d7f654f51c4a9df1.txt 2> "$$d/summary" && \

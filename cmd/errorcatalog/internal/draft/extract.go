@@ -312,25 +312,9 @@ func join(a, b string) string {
 	return a + " " + b
 }
 
-// nextIsCode reports whether the next non-blank line of the table is a code's.
-func nextIsCode(rest []line, lay layout) bool {
-	for _, l := range rest {
-		t := strings.Join(strings.Fields(l.text), " ")
-		if t == "" {
-			continue
-		}
-		if drop, _ := furniture(t); drop {
-			continue
-		}
-		_, ok := lay.parse(t)
-		return ok
-	}
-	return false
-}
-
-// nextIsCodeOrTitle reports whether the next non-blank line of the table
-// is a code's, or a title over codes.
-func nextIsCodeOrTitle(rest []line, lay layout) bool {
+// next returns the index in rest of the next line that holds text (not
+// blank, not furniture), and that text with its spaces collapsed.
+func next(rest []line) (int, string, bool) {
 	for i, l := range rest {
 		t := strings.Join(strings.Fields(l.text), " ")
 		if t == "" {
@@ -339,12 +323,32 @@ func nextIsCodeOrTitle(rest []line, lay layout) bool {
 		if drop, _ := furniture(t); drop {
 			continue
 		}
-		if _, ok := lay.parse(t); ok {
-			return true
-		}
-		return looksLikeTitle(t) && nextIsCode(rest[i+1:], lay)
+		return i, t, true
 	}
-	return false
+	return 0, "", false
+}
+
+// nextIsCode reports whether the next line of the table is a code's.
+func nextIsCode(rest []line, lay layout) bool {
+	_, t, ok := next(rest)
+	if !ok {
+		return false
+	}
+	_, ok = lay.parse(t)
+	return ok
+}
+
+// nextIsCodeOrTitle reports whether the next line of the table is a
+// code's, or a title over codes.
+func nextIsCodeOrTitle(rest []line, lay layout) bool {
+	i, t, ok := next(rest)
+	if !ok {
+		return false
+	}
+	if _, ok := lay.parse(t); ok {
+		return true
+	}
+	return looksLikeTitle(t) && nextIsCode(rest[i+1:], lay)
 }
 
 // looksLikeTitle reports whether a line reads as a heading: a few words,

@@ -24,7 +24,7 @@ func readDelimited(data []byte, sep rune) ([]line, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", map[rune]string{',': "CSV", '\t': "TSV"}[sep], err)
+			return nil, fmt.Errorf("reading %s: %w", map[rune]string{',': "CSV", ';': "CSV", '\t': "TSV"}[sep], err)
 		}
 		no, _ := r.FieldPos(0)
 		cells := make([]string, len(rec))

@@ -105,7 +105,7 @@ func read(data []byte, name string, f Format) ([]line, Format, error) {
 	case FormatHTML:
 		lines, err = readHTML(data)
 	case FormatCSV:
-		lines, err = readDelimited(data, ',')
+		lines, err = readDelimited(data, csvSeparator(data))
 	case FormatTSV:
 		lines, err = readDelimited(data, '\t')
 	default:
@@ -181,6 +181,16 @@ func delimited(s string, sep byte) bool {
 		}
 	}
 	return rows >= 2
+}
+
+// csvSeparator returns the separator of a CSV export: a comma, or the
+// semicolon spreadsheets write where the comma is the decimal separator.
+func csvSeparator(data []byte) rune {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		return ';'
+	}
+	return ','
 }
 
 // readText reads text copied from a page: one line per line; a line with

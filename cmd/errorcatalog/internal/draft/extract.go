@@ -277,6 +277,11 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 		if cur == nil {
 			continue // prose before the first code
 		}
+		if cur.Text == "" {
+			// A code alone on its line (a heading per code): its text follows.
+			cur.Text, pendingBlank = t, false
+			continue
+		}
 		if pendingBlank || len(pending) > 0 {
 			pending = append(pending, t)
 			if i < lastCode && nextIsCodeOrTitle(body[i+1:], lay) {

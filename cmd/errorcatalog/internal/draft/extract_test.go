@@ -136,6 +136,35 @@ func TestLayouts(t *testing.T) {
 			},
 		},
 		{
+			name: "csv with semicolons, as spreadsheets write them in some locales",
+			file: "s.csv",
+			doc:  "code;description\n1;One is gone, really\n2;Two is invalid\n",
+			want: []row{
+				{Code: "1", Text: "One is gone, really"},
+				{Code: "2", Text: "Two is invalid"},
+			},
+		},
+		{
+			name: "markdown: a heading per code, its description below",
+			file: "h.md",
+			doc:  "# Errors\n\n## ERR_WIDGET_NOT_FOUND\n\nThe widget does not exist.\n\n## ERR_WIDGET_LOCKED\n\nThe widget is locked.\nAsk its owner.\n\n## ERR_RATE_LIMITED\n\nToo many requests.\n",
+			want: []row{
+				{Code: "ERR_WIDGET_NOT_FOUND", Text: "The widget does not exist."},
+				{Code: "ERR_WIDGET_LOCKED", Text: "The widget is locked. Ask its owner."},
+				{Code: "ERR_RATE_LIMITED", Text: "Too many requests."},
+			},
+		},
+		{
+			name: "html: a definition list",
+			file: "d.html",
+			doc:  "<html><body><h1>Error codes</h1><dl><dt>1001</dt><dd>The number is not valid.</dd><dt>1002</dt><dd>The carrier blocked it.</dd><dt>1003</dt><dd>The account is suspended.</dd></dl></body></html>",
+			want: []row{
+				{Code: "1001", Text: "The number is not valid."},
+				{Code: "1002", Text: "The carrier blocked it."},
+				{Code: "1003", Text: "The account is suspended."},
+			},
+		},
+		{
 			name: "tsv",
 			file: "j.tsv",
 			doc:  "Error\tDescription\nquota.exceeded\tThe quota is exceeded.\nauth.token_expired\tThe token expired.\n",

@@ -48,11 +48,11 @@ func (x *extraction) cellTable(rows []line, heading string) {
 		if sh != cols.shape {
 			switch t := nonEmpty(l.cells); {
 			case len(t) == 1 && cur != nil && cell(l.cells, cols.code) == "":
-				cur.Text = join(cur.Text, t[0]) // a description continued on the next row
+				cur.Text = appendText(cur.Text, t[0]) // a description continued on the next row
 			case len(t) == 1 && looksLikeTitle(t[0]):
 				section, cur = t[0], nil // a group row spanning the table
 			case cell(l.cells, cols.code) == "" && cur != nil && len(t) > 0:
-				cur.Text = join(cur.Text, strings.Join(t, " "))
+				cur.Text = appendText(cur.Text, strings.Join(t, " "))
 			}
 			continue
 		}

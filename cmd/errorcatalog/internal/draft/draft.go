@@ -113,6 +113,9 @@ func Draft(name string, data []byte, opt Options) (*Result, error) {
 	if err := catalogfile.Write(&buf, file); err != nil {
 		return nil, err
 	}
+	if buf.Len() > catalog.MaxFileSize {
+		return nil, fmt.Errorf("%s: the drafted catalog would be %d KiB, more than a catalog file may hold (%d MiB): draft the document's parts into separate files", name, buf.Len()>>10, catalog.MaxFileSize>>20)
+	}
 	// Never hand out a file the processor would refuse.
 	if _, err := catalog.Parse(name+" (drafted)", buf.Bytes()); err != nil {
 		return nil, fmt.Errorf("the drafted catalog does not pass lint (please report this with the document): %w", err)

@@ -285,12 +285,12 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 		if pendingBlank || len(pending) > 0 {
 			pending = append(pending, t)
 			if i < lastCode && nextIsCodeOrTitle(body[i+1:], lay) {
-				cur.Text = join(cur.Text, strings.Join(pending, " "))
+				cur.Text = appendText(cur.Text, strings.Join(pending, " "))
 				pending, pendingBlank = nil, false
 			}
 			continue
 		}
-		cur.Text = join(cur.Text, t)
+		cur.Text = appendText(cur.Text, t)
 	}
 	if inTable && title != "" {
 		// The title above the header names the codes before the first
@@ -308,6 +308,16 @@ func lineOf(l *line) int {
 		return 0
 	}
 	return l.no
+}
+
+// appendText adds a continuation line to a description, up to just past
+// maxDescription: the rest of a runaway table is not copied again and
+// again (the description is cut, with a warning, when the rows are kept).
+func appendText(desc, more string) string {
+	if len(desc) > maxDescription {
+		return desc
+	}
+	return join(desc, more)
 }
 
 func join(a, b string) string {

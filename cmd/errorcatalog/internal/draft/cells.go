@@ -11,6 +11,7 @@ type columns struct {
 	name   int   // the short name/title column, -1 for none
 	text   []int // the description columns, in order
 	alias  int   // a second column of codes (another API's names for them), -1 for none
+	named  bool  // the header names the code column: any code in it counts, whatever its shape
 	shape  shape
 }
 
@@ -26,14 +27,15 @@ func (x *extraction) cellTable(rows []line, heading string) {
 	if rows[0].header || headerCells(rows[0].cells) {
 		head, body = rows[0].cells, rows[1:]
 	}
-	cols, ok := chooseColumns(head, body)
-	if ok && head != nil && !headerCells(head) && cols.status != cols.code {
+	if head != nil && !headerCells(head) {
 		// A CSV export without a header row: its first row is a code's.
-		if _, sh := cellCode(cell(head, cols.code), cols.shape); sh == cols.shape {
-			body = rows
-			cols, ok = chooseColumns(nil, body)
+		if c, ok := chooseColumns(nil, rows); ok && c.status != c.code {
+			if _, sh := cellCode(cell(head, c.code), c.shape); sh == c.shape {
+				head, body = nil, rows
+			}
 		}
 	}
+	cols, ok := chooseColumns(head, body)
 	if !ok {
 		return
 	}
@@ -45,7 +47,10 @@ func (x *extraction) cellTable(rows []line, heading string) {
 	var cur *Row
 	for _, l := range body {
 		codes, sh := cellCodes(cell(l.cells, cols.code), cols.shape)
-		if sh != cols.shape {
+		if sh != cols.shape && cols.named {
+			codes, sh = cellCodes(cell(l.cells, cols.code), shapeToken)
+		}
+		if sh == shapeNone || sh != cols.shape && !cols.named {
 			switch t := nonEmpty(l.cells); {
 			case len(t) == 1 && cur != nil && cell(l.cells, cols.code) == "":
 				cur.Text = appendText(cur.Text, t[0]) // a description continued on the next row
@@ -106,6 +111,12 @@ func cellCode(c string, column shape) (string, shape) {
 	code, rest, sh := leadCode(c)
 	if sh == shapeNone && column == shapePascal && capitalisedWord(c) {
 		return c, shapePascal
+	}
+	if sh == shapeNone && column == shapeToken && catalogToken(c) {
+		return c, shapeToken
+	}
+	if sh != shapeNone && column == shapeToken && (rest == "" || strings.HasPrefix(rest, "(")) {
+		return code, sh // a named code column takes every shape
 	}
 	if sh == shapeNone || (rest != "" && !strings.HasPrefix(rest, "(")) {
 		return "", shapeNone
@@ -175,7 +186,18 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 	for _, l := range body {
 		width = max(width, len(l.cells))
 	}
+	width = min(width, maxCells)
 	cols := columns{code: -1, status: -1, name: -1, alias: -1}
+	// A header that names a code column decides which columns may hold the
+	// codes; a header that names none is a table of something else
+	// (parameters, fields), however code-like its cells.
+	namesCode := false
+	for _, h := range head {
+		namesCode = namesCode || readHeader(h).errorCode
+	}
+	if len(head) > 0 && !namesCode && !headerlessStatus(head) {
+		return cols, false
+	}
 	// Codes: the column where most cells are codes of one shape.
 	bestScore := 0
 	statusLike := -1
@@ -190,6 +212,8 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 			filled++
 			if _, sh := cellCode(c, shapeNone); sh != shapeNone {
 				counts[sh]++
+			} else if catalogToken(c) {
+				counts[shapeToken]++
 			}
 			if _, ok := statusToken(c); ok {
 				statuses++
@@ -201,13 +225,19 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 			statusLike = j
 			continue
 		}
+		if len(head) > 0 && !hdr.errorCode {
+			continue // the header names other columns as the codes
+		}
+		if len(head) == 0 {
+			counts[shapeToken] = 0 // without a header, only the known shapes are codes
+		}
 		for s := 1; s < len(counts); s++ {
 			score := counts[s] * 2
 			if hdr.errorCode {
 				score++ // a named code column wins a tie
 			}
 			if counts[s]*5 >= filled*3 && score > bestScore {
-				bestScore, cols.code, cols.shape = score, j, shape(s)
+				bestScore, cols.code, cols.shape, cols.named = score, j, shape(s), hdr.errorCode
 			}
 		}
 	}
@@ -269,4 +299,15 @@ func codeColumn(body []line, j int) bool {
 		}
 	}
 	return n > 0 && codes*5 >= n*3
+}
+
+// headerlessStatus reports whether a header names only an HTTP status
+// column, so that its table is reported as a status table.
+func headerlessStatus(head []string) bool {
+	for _, h := range head {
+		if readHeader(h).status {
+			return true
+		}
+	}
+	return false
 }

@@ -16,9 +16,10 @@ const (
 	shapePascal       // AccountAlreadyExists
 	shapeSnake        // invalid_request
 	shapeDotted       // auth.token_expired
+	shapeToken        // any other code the catalog takes (E100, PAY-001), only in a column its header names a code
 )
 
-var shapeNames = [...]string{"none", "integer", "UPPER_SNAKE", "PascalCase", "lower_snake", "dotted"}
+var shapeNames = [...]string{"none", "integer", "UPPER_SNAKE", "PascalCase", "lower_snake", "dotted", "symbolic"}
 
 func (s shape) String() string { return shapeNames[s] }
 
@@ -99,6 +100,22 @@ func isInt(s string) bool {
 		}
 	}
 	return true
+}
+
+// catalogToken reports whether tok is a code the catalog takes as a string:
+// ^[A-Za-z][A-Za-z0-9_.-]*$, with a digit or a separator, so that a plain
+// word of a header-named code column ("none") is not one.
+func catalogToken(tok string) bool {
+	if tok == "" || len(tok) > maxCode || !isLetter(tok[0]) || !strings.ContainsAny(tok, "0123456789_.-") {
+		return false
+	}
+	for i := 1; i < len(tok); i++ {
+		if c := tok[i]; !isLetter(c) && !isDigit(c) && c != '_' && c != '.' && c != '-' {
+			return false
+		}
+	}
+	last := tok[len(tok)-1]
+	return last != '.' && last != '-' && last != '_'
 }
 
 func isLetter(c byte) bool { return isLower(c) || (c >= 'A' && c <= 'Z') }

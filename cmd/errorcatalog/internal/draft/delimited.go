@@ -27,6 +27,7 @@ func readDelimited(data []byte, sep rune) ([]line, error) {
 			return nil, fmt.Errorf("reading %s: %w", map[rune]string{',': "CSV", ';': "CSV", '\t': "TSV"}[sep], err)
 		}
 		no, _ := r.FieldPos(0)
+		rec = capCells(rec)
 		cells := make([]string, len(rec))
 		empty := true
 		for i, c := range rec {

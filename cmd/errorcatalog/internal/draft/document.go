@@ -18,6 +18,19 @@ import (
 // image) from costing memory and time proportional to it.
 const MaxDocumentSize = 8 << 20
 
+// maxCells bounds the cells of a table row. Error tables have a handful of
+// columns; a row of thousands of empty cells is a broken export, and the
+// column passes are proportional to rows times cells.
+const maxCells = 64
+
+// capCells keeps the first maxCells cells of a row.
+func capCells(cells []string) []string {
+	if len(cells) > maxCells {
+		return cells[:maxCells]
+	}
+	return cells
+}
+
 // maxLines bounds the lines (rows, for tables) a document may have, so a
 // small document cannot make the line-by-line passes quadratic in effect.
 const maxLines = 200_000
@@ -75,7 +88,8 @@ type line struct {
 // Errors for documents draft cannot read.
 var (
 	ErrEmpty    = errors.New("the document is empty")
-	ErrBinary   = errors.New("the document is not text (it holds NUL bytes or is not UTF-8)")
+	ErrBinary   = errors.New("the document is not text (it holds NUL bytes)")
+	ErrEncoding = errors.New("the document is not UTF-8")
 	ErrTooLarge = fmt.Errorf("the document is larger than %d MiB; error-code pages are far smaller, so this is probably not one", MaxDocumentSize>>20)
 )
 
@@ -89,8 +103,14 @@ func read(data []byte, name string, f Format) ([]line, Format, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, f, ErrEmpty
 	}
-	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+	if utf16(data) {
+		return nil, f, fmt.Errorf("%w: it is UTF-16, as spreadsheets save \"Unicode Text\"; save it as UTF-8 (\"CSV UTF-8\"), or convert it: iconv -f UTF-16 -t UTF-8", ErrEncoding)
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, f, ErrBinary
+	}
+	if !utf8.Valid(data) {
+		return nil, f, fmt.Errorf("%w (a page saved as Windows-1252, Latin-1 or GBK?): convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8", ErrEncoding)
 	}
 	if f == FormatAuto {
 		f = Detect(name, data)
@@ -119,6 +139,21 @@ func read(data []byte, name string, f Format) ([]line, Format, error) {
 		return nil, f, fmt.Errorf("the document has more than %d lines", maxLines)
 	}
 	return lines, f, nil
+}
+
+// utf16 reports whether data is UTF-16 text: a byte order mark, or a NUL
+// in every other byte of its start.
+func utf16(data []byte) bool {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return true
+	}
+	n, nul := min(len(data), 512)&^1, 0
+	for i := 0; i < n; i += 2 {
+		if data[i] == 0 || data[i+1] == 0 {
+			nul++
+		}
+	}
+	return n >= 8 && nul*10 >= n/2*9
 }
 
 // Detect guesses a document's format from its file name, then its content.
@@ -204,6 +239,9 @@ func readText(data []byte) []line {
 		ln := line{no: no, text: l}
 		if strings.Contains(l, "\t") {
 			for c := range strings.SplitSeq(l, "\t") {
+				if len(ln.cells) == maxCells {
+					break
+				}
 				ln.cells = append(ln.cells, strings.TrimSpace(c))
 			}
 			ln.text = strings.Join(ln.cells, " ")

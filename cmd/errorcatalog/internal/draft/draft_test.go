@@ -125,10 +125,13 @@ func TestAgreement(t *testing.T) {
 			classPct, catPct := pct(a.class, len(d.ref)), pct(a.category, len(d.ref))
 			t.Logf("%-13s %3d/%3d codes, %d missing, %d invented, %d out of order; class %5.1f%%, category %5.1f%%; %d marked for review",
 				d.name, a.codes, len(d.ref), a.missing, a.invented, a.order, classPct, catPct, res.Review)
-			if testing.Verbose() || a.missing+a.invented+a.order > 0 || classPct < floor || catPct < floor {
+			failed := a.missing+a.invented+a.order > 0 || classPct < floor || catPct < floor
+			if testing.Verbose() || failed {
 				for _, x := range a.disagree {
 					t.Log("  ", x)
 				}
+			}
+			if failed {
 				t.Errorf("%s: want every code, none invented, in order, and class and category >= %.0f%%", d.name, floor)
 			}
 		})

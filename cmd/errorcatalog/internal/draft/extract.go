@@ -269,7 +269,12 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 			pending, pendingBlank = nil, false
 			continue
 		}
-		if looksLikeTitle(t) && !listItem(t) && nextIsCode(body[i+1:], lay) {
+		if l.heading && !nextIsCode(body[i+1:], lay) {
+			// A heading over no codes ends the entry before it ("Need help?").
+			cur, pending, pendingBlank = nil, nil, false
+			continue
+		}
+		if (l.heading || looksLikeTitle(t) && !listItem(t)) && nextIsCode(body[i+1:], lay) {
 			section, inTable, cur = t, true, nil
 			pending, pendingBlank = nil, false
 			continue
@@ -321,8 +326,11 @@ func appendText(desc, more string) string {
 }
 
 func join(a, b string) string {
-	if a == "" {
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + " " + b
 }

@@ -165,6 +165,52 @@ func TestLayouts(t *testing.T) {
 			},
 		},
 		{
+			name: "text: continuation lines that start with an acronym or a number are not codes",
+			file: "m.txt",
+			doc: "Error Code Description\nERR_BAD_BODY The body could not be parsed.\nJSON bodies must be UTF-8 encoded.\nERR_NO_AUTH No credentials.\n" +
+				"URL parameters are not read.\n\nCode Description\n1001 The number must have\n10 digits and no spaces.\n1002 The text may have at most\n160 characters.\n1003 Unknown sender.\n",
+			want: []row{
+				{Code: "ERR_BAD_BODY", Text: "The body could not be parsed. JSON bodies must be UTF-8 encoded."},
+				{Code: "ERR_NO_AUTH", Text: "No credentials. URL parameters are not read."},
+				{Code: "1001", Text: "The number must have 10 digits and no spaces."},
+				{Code: "1002", Text: "The text may have at most 160 characters."},
+				{Code: "1003", Text: "Unknown sender."},
+			},
+		},
+		{
+			name: "markdown: parameter and field tables are not codes; code spans and escapes are kept as written",
+			file: "p.md",
+			doc: "## Request parameters\n\n| Parameter | Type | Required | Description |\n|---|---|---|---|\n| recipient_id | string | yes | Who. |\n| message_text | string | yes | What. |\n\n" +
+				"## Error object\n\n| Field | Description |\n|---|---|\n| error_code | The code. |\n| error_message | The message. |\n\n" +
+				"## Codes\n\n| Code | Description |\n|---|---|\n| `SYS__TIMEOUT` | Timed out. |\n| ERR\\_NOT\\_FOUND | Not found. |\n| **invalid_request_error** | Bad request. |\n",
+			want: []row{
+				{Code: "SYS__TIMEOUT", Text: "Timed out."},
+				{Code: "ERR_NOT_FOUND", Text: "Not found."},
+				{Code: "invalid_request_error", Text: "Bad request."},
+			},
+		},
+		{
+			name: "csv: codes of any shape the catalog takes, in a column the header names",
+			file: "e.csv",
+			doc:  "Error Code,Description\nE100,Card declined\nPAY-001,Insufficient funds\ninvalid-token,The token is invalid\n",
+			want: []row{
+				{Code: "E100", Text: "Card declined"},
+				{Code: "PAY-001", Text: "Insufficient funds"},
+				{Code: "invalid-token", Text: "The token is invalid"},
+			},
+		},
+		{
+			name: "html: a heading over no codes ends the last entry; separators after the code are not text",
+			file: "n.html",
+			doc: "<html><body><h1>Errors</h1><ul><li><code>ERR_ONE</code> – The first.</li><li><code>ERR_TWO</code>: The second.</li><li><code>ERR_THREE</code> - The third.</li></ul>" +
+				"<h2>Need help?</h2><p>Contact SUPPORT_TEAM by email.</p></body></html>",
+			want: []row{
+				{Code: "ERR_ONE", Text: "The first."},
+				{Code: "ERR_TWO", Text: "The second."},
+				{Code: "ERR_THREE", Text: "The third."},
+			},
+		},
+		{
 			name: "tsv",
 			file: "j.tsv",
 			doc:  "Error\tDescription\nquota.exceeded\tThe quota is exceeded.\nauth.token_expired\tThe token expired.\n",

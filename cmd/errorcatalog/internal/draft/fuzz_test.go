@@ -45,8 +45,9 @@ func FuzzDraft(f *testing.F) {
 		if res.Format == FormatHTML {
 			return // entities decode to text that is not in the bytes
 		}
+		plain := bytes.ReplaceAll(data, []byte(`\`), nil) // Markdown escapes are undone
 		for _, e := range res.File.Entries {
-			if !bytes.Contains(data, []byte(e.Code)) {
+			if !bytes.Contains(plain, []byte(e.Code)) {
 				t.Fatalf("code %q is not in the document", e.Code)
 			}
 		}

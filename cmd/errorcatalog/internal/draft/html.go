@@ -45,7 +45,9 @@ func readHTML(data []byte) ([]line, error) {
 	}
 	endCell := func() {
 		if inCell {
-			cells = append(cells, strings.Join(strings.Fields(text.String()), " "))
+			if len(cells) < maxCells {
+				cells = append(cells, strings.Join(strings.Fields(text.String()), " "))
+			}
 			text.Reset()
 			inCell = false
 		}

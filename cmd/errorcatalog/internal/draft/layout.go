@@ -8,19 +8,20 @@ import (
 // where its HTTP status column is.
 type layout struct {
 	shape       shape
-	statusFirst bool // "400 -1 Invalid Request …"
-	statusAfter bool // "-1 400 Invalid Request …"
-	statusOnly  bool // the table lists HTTP statuses, not error codes
-	count       int  // rows that read as codes
-	split       bool // the text is a short column, then a long one
-	titled      bool // the short column is title-cased ("Invalid Request The request …")
+	statusFirst bool        // "400 -1 Invalid Request …"
+	statusAfter bool        // "-1 400 Invalid Request …"
+	statusOnly  bool        // the table lists HTTP statuses, not error codes
+	count       int         // rows that read as codes
+	split       bool        // the text is a short column, then a long one
+	titled      bool        // the short column is title-cased ("Invalid Request The request …")
+	digits      map[int]int // integer codes: how many rows have codes of each length
 }
 
 // chooseLayout finds the reading under which most of the table's lines are
 // code rows. A table without a header needs three such rows, so that a
 // number starting a sentence is not a table.
 func chooseLayout(body []line, h header) layout {
-	var plain, first, after [len(shapeNames)]int
+	var plain, first, after, headings [len(shapeNames)]int
 	for _, l := range body {
 		t := strings.Join(strings.Fields(l.text), " ")
 		if t == "" {
@@ -32,6 +33,9 @@ func chooseLayout(body []line, h header) layout {
 		code, rest, sh := leadCode(t)
 		if sh != shapeNone && !titleNotCode(code, sh, t) {
 			plain[sh]++
+			if l.heading {
+				headings[sh]++
+			}
 			if tok, _, _ := strings.Cut(rest, " "); tok != "" {
 				if _, ok := statusToken(tok); ok && sh != shapeInt || ok && isStatusNumber(tok) {
 					after[sh]++
@@ -63,9 +67,17 @@ func chooseLayout(body []line, h header) layout {
 	} else if s, n := best(after); h.status && n > 0 && n*5 >= lay.count*4 {
 		lay.shape, lay.count, lay.statusAfter = s, n, true
 	}
+	if lay.shape == shapeInt {
+		lay.digits = map[int]int{}
+		for _, l := range body {
+			if r, ok := lay.parse(strings.Join(strings.Fields(l.text), " ")); ok {
+				lay.digits[len(strings.TrimPrefix(r.Code, "-"))]++
+			}
+		}
+	}
 	min := 1
-	if !h.status && !h.errorCode {
-		min = 3 // no header
+	if !h.status && !h.errorCode && headings[lay.shape] < lay.count {
+		min = 3 // no header, and the codes are not headings of their own
 	}
 	if lay.count < min {
 		return layout{}
@@ -79,6 +91,24 @@ func chooseLayout(body []line, h header) layout {
 		}
 	}
 	return lay
+}
+
+// sentence reports whether a line that starts like a code row is a line of
+// a description that runs on: "JSON bodies must be UTF-8 encoded." after
+// an ERR_BAD_BODY row, "10 digits and no spaces." after a 1001 row. An
+// acronym without a separator, or a number of a length no other code of
+// the table has, followed by a lower-case word, is the text's.
+func (lay layout) sentence(code string, sh shape, rest string) bool {
+	if rest == "" || !isLower(rest[0]) {
+		return false
+	}
+	switch sh {
+	case shapeUpper:
+		return !strings.ContainsAny(code, "_.-")
+	case shapeInt:
+		return lay.digits != nil && lay.digits[len(strings.TrimPrefix(code, "-"))] <= 1
+	}
+	return false
 }
 
 func isStatusNumber(tok string) bool {
@@ -108,7 +138,7 @@ func (lay layout) parse(t string) (Row, bool) {
 		r.Status, t = st, rest
 	}
 	code, rest, sh := leadCode(t)
-	if sh != lay.shape || titleNotCode(code, sh, t) {
+	if sh != lay.shape || titleNotCode(code, sh, t) || lay.sentence(code, sh, rest) {
 		return Row{}, false
 	}
 	r.Code, r.shape = code, sh
@@ -118,7 +148,7 @@ func (lay layout) parse(t string) (Row, bool) {
 			r.Status, rest = st, after
 		}
 	}
-	r.Text = rest
+	r.Text = strings.TrimLeft(rest, "–—-:| ") // "ERR_X – The widget…", "ERR_X: …"
 	if lay.split {
 		r.Name, r.Text = splitName(rest, lay.titled)
 	}

@@ -83,6 +83,9 @@ func splitRow(t string) []string {
 			b.WriteByte('|')
 			i++
 		case t[i] == '|':
+			if len(cells) == maxCells {
+				return cells
+			}
 			cells = append(cells, strings.TrimSpace(b.String()))
 			b.Reset()
 		default:
@@ -93,15 +96,40 @@ func splitRow(t string) []string {
 }
 
 var (
-	mdLink   = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-	mdTag    = regexp.MustCompile(`<[^>]{0,200}>`)
-	mdMarkup = strings.NewReplacer("**", "", "__", "", "`", "", "&nbsp;", " ", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`)
+	mdLink     = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+	mdTag      = regexp.MustCompile(`<[^>]{0,200}>`)
+	mdCode     = regexp.MustCompile("`+([^`]*)`+")
+	mdEmphasis = regexp.MustCompile(`(^|[\s(\[])(\*\*|__|\*|_)(\S|\S.*?\S)(\*\*|__|\*|_)($|[\s).,;:!?\]])`)
+	mdEscape   = regexp.MustCompile(`\\([\\_*|#\[\]()<>{}.!+-])`)
+	mdEntities = strings.NewReplacer("&nbsp;", " ", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`)
 )
 
-// inline reduces Markdown inline markup to its text.
+// inline reduces Markdown inline markup to its text. Code spans keep their
+// text as written (SYS__TIMEOUT stays itself); backslash escapes are
+// undone (ERR\_NOT\_FOUND, as converters write it); emphasis is removed
+// only as a pair of delimiters around words (**ERR_X**, _note_), so the
+// underscores inside a word (invalid_request_error) stay.
 func inline(s string) string {
+	var spans []string
+	s = mdCode.ReplaceAllStringFunc(s, func(m string) string {
+		spans = append(spans, mdCode.FindStringSubmatch(m)[1])
+		return "\x00" + string(rune('a'+len(spans)-1)) + "\x00"
+	})
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = mdTag.ReplaceAllString(s, " ")
-	s = mdMarkup.Replace(s)
+	s = mdEscape.ReplaceAllString(s, "$1")
+	for range 2 { // **_nested_**
+		s = mdEmphasis.ReplaceAllStringFunc(s, func(m string) string {
+			p := mdEmphasis.FindStringSubmatch(m)
+			if p[2] != p[4] {
+				return m // not a pair
+			}
+			return p[1] + p[3] + p[5]
+		})
+	}
+	s = mdEntities.Replace(s)
+	for i, sp := range spans {
+		s = strings.Replace(s, "\x00"+string(rune('a'+i))+"\x00", sp, 1)
+	}
 	return strings.Join(strings.Fields(s), " ")
 }

@@ -137,12 +137,12 @@ func readDocument(cmd *cobra.Command, name string) ([]byte, error) {
 func checkWithBuiltin(yaml []byte) error {
 	dir, err := os.MkdirTemp("", "errorcatalog-draft")
 	if err != nil {
-		return err
+		return fmt.Errorf("checking the drafted catalog: %w", err)
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
 	path := filepath.Join(dir, "drafted.yaml")
 	if err := os.WriteFile(path, yaml, 0o600); err != nil {
-		return err
+		return fmt.Errorf("checking the drafted catalog: %w", err)
 	}
 	if _, err := catalog.Load(true, []string{path}); err != nil {
 		return errors.Join(errors.New("the drafted catalog does not load with the built-in catalogs (choose another id with --vendor, or pass --builtin=false to draft a built-in vendor's document for diff)"), err)

@@ -42,6 +42,7 @@ func TestBadDocuments(t *testing.T) {
 		{name: "CSV with a header only", file: "x.csv", doc: "\ufeffcode,description\n", errText: "no error codes found"},
 		{name: "CSV with ragged rows and a BOM", file: "x.csv", doc: "\ufeffcode,description,extra\n1,one\n2,two,x,y,z\n3\n", codes: 3},
 		{name: "duplicate codes", file: "x.txt", doc: "Error Code Description\nERR_A First.\nERR_B Second.\nERR_A Again.\n", warn: "code ERR_A is documented again (first on line 2)", codes: 2},
+		{name: "an integer code written twice, once with a leading zero", file: "x.csv", doc: "code,description\n1002,Gone\n01002,Again\n", warn: "code 01002 is documented again (first on line 2)", codes: 1},
 		{name: "mixed code types", file: "x.txt", doc: "Error Code Description\nERR_A First.\nERR_B Second.\n\nError Code Description\n404 Third.\n", warn: "these 1 others were left out: 404 (line 6)", codes: 2},
 		{name: "too many codes", file: "x.txt", doc: many(maxCodes+1, "ERR_%d_X text\n"), errText: "a drafted catalog holds at most"},
 		{name: "a row of a million cells", file: "x.csv", doc: "code,description\nERR_A," + strings.Repeat(",", 1<<20) + "\n" + strings.Repeat("ERR_B,x\n", 2000), codes: 2, warn: "code ERR_B is documented again"},

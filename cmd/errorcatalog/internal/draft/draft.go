@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -111,7 +112,7 @@ func Draft(name string, data []byte, opt Options) (*Result, error) {
 	res.File = file
 	var buf bytes.Buffer
 	if err := catalogfile.Write(&buf, file); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if buf.Len() > catalog.MaxFileSize {
 		return nil, fmt.Errorf("%s: the drafted catalog would be %d KiB, more than a catalog file may hold (%d MiB): draft the document's parts into separate files", name, buf.Len()>>10, catalog.MaxFileSize>>20)
@@ -158,9 +159,10 @@ func dedupe(x *extraction, res *Result) []Row {
 			dropped = append(dropped, fmt.Sprintf("%s (line %d)", r.Code, r.Line))
 			continue
 		}
-		key := r.Code
-		if !ints {
-			key = strings.ToLower(key)
+		key := strings.ToLower(r.Code) // symbolic codes match case-insensitively
+		if ints {
+			n, _ := strconv.ParseInt(r.Code, 10, 64)
+			key = strconv.FormatInt(n, 10) // 01002 is 1002, as the catalog reads it
 		}
 		if first, ok := seen[key]; ok {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("line %d: code %s is documented again (first on line %d); the first is kept", r.Line, r.Code, first))

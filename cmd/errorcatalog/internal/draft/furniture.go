@@ -22,7 +22,7 @@ var (
 	furniturePatterns = []*regexp.Regexp{
 		regexp.MustCompile(`^\d+ lines? \(\d+ loc\)`),                                     // GitHub's file header
 		regexp.MustCompile(`^(update|updated|last updated|last modified)( time| on)?:? `), // page dates
-		regexp.MustCompile(`^[•·▪►›»]`),                                                   // navigation bullets
+		regexp.MustCompile(`^[►›»]`),                                                      // breadcrumbs (a • line is a sub-point, see listItem)
 		regexp.MustCompile(`^(previous|next)( page)?:? `),
 	}
 	endLines = []*regexp.Regexp{

@@ -21,7 +21,7 @@ func newDraftCommand() *cobra.Command {
 		builtin     bool
 	)
 	cmd := &cobra.Command{
-		Use:   "draft [--vendor ID] [--name NAME] [--host PATTERN]... [--source TEXT] [--format FORMAT] [--rules FILE]... [-o FILE] DOCUMENT",
+		Use:   "draft [--vendor ID] [--name NAME] [--hosts PATTERN]... [--source TEXT] [--format FORMAT] [--rules FILE]... [-o FILE] DOCUMENT",
 		Short: "Draft a catalog file from a vendor's error-code documentation",
 		Long: `draft reads a vendor's error documentation (text copied from a page,
 Markdown, a saved HTML page, or a CSV/TSV export; "-" reads stdin) and
@@ -94,7 +94,7 @@ catalog: errorcatalog diff FILE.`,
 	fl.StringVar(&format, "format", "auto", "document `FORMAT`: auto, text, markdown, html, csv or tsv")
 	fl.StringVar(&opt.Vendor, "vendor", "", "vendor `ID` of the catalog (default: from the document's file name)")
 	fl.StringVar(&opt.Name, "name", "", "vendor display `NAME` (default: the id)")
-	fl.StringArrayVar(&opt.Hosts, "host", nil, "host `PATTERN` of the vendor's API, e.g. '*.example.com' (repeatable)")
+	fl.StringSliceVar(&opt.Hosts, "hosts", nil, "host `PATTERN`s of the vendor's API: exact hosts or *.domain (repeatable, or a comma-separated list)")
 	fl.StringVar(&opt.Source, "source", "", "the document's source, e.g. its URL (default: the file name)")
 	fl.StringVar(&opt.Version, "doc-version", "", "the document's version or date")
 	fl.StringArrayVar(&rules, "rules", nil, "classifier rule `FILE` added to the built-in rules (repeatable)")

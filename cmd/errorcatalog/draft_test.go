@@ -13,7 +13,7 @@ import (
 // file, diff it against itself, and load it with the built-in catalogs.
 func TestDraftThenLint(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "acme.yaml")
-	code, stdout, stderr := runCLI(t, "draft", "--vendor", "acme", "--name", "Acme", "--host", "*.acme.example",
+	code, stdout, stderr := runCLI(t, "draft", "--vendor", "acme", "--name", "Acme", "--hosts", "*.acme.example",
 		"--source", "https://acme.example/docs/errors", "-o", out, "internal/draft/testdata/docs/cloudflare_r2.md")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -195,7 +195,11 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 	for _, h := range head {
 		namesCode = namesCode || readHeader(h).errorCode
 	}
-	if len(head) > 0 && !namesCode && !headerlessStatus(head) {
+	upperNamed := -1 // "| Name | Description |" over ERR_X codes: the names are the codes
+	if len(head) > 0 && !namesCode {
+		upperNamed = upperColumn(head, body)
+	}
+	if len(head) > 0 && !namesCode && upperNamed < 0 && !headerlessStatus(head) {
 		return cols, false
 	}
 	// Codes: the column where most cells are codes of one shape.
@@ -225,7 +229,7 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 			statusLike = j
 			continue
 		}
-		if len(head) > 0 && !hdr.errorCode {
+		if len(head) > 0 && !hdr.errorCode && j != upperNamed {
 			continue // the header names other columns as the codes
 		}
 		if len(head) == 0 {
@@ -299,6 +303,34 @@ func codeColumn(body []line, j int) bool {
 		}
 	}
 	return n > 0 && codes*5 >= n*3
+}
+
+// upperColumn returns the column a header calls a name, type or value
+// whose cells are nearly all UPPER_SNAKE codes, or -1. Parameter and field
+// names are lower case; enumerations of error names are not.
+func upperColumn(head []string, body []line) int {
+	for j, h := range head {
+		named := false
+		for _, w := range words(h) {
+			named = named || nameWords[w] || w == "type" || w == "value" || w == "enum" || w == "constant"
+		}
+		if !named {
+			continue
+		}
+		n, upper := 0, 0
+		for _, l := range body {
+			if c := cell(l.cells, j); c != "" {
+				n++
+				if code, sh := cellCode(c, shapeNone); sh == shapeUpper && strings.Contains(code, "_") {
+					upper++
+				}
+			}
+		}
+		if n >= 2 && upper*5 >= n*4 {
+			return j
+		}
+	}
+	return -1
 }
 
 // headerlessStatus reports whether a header names only an HTTP status

@@ -190,6 +190,15 @@ func TestLayouts(t *testing.T) {
 			},
 		},
 		{
+			name: "markdown: error names under a Name header",
+			file: "n.md",
+			doc:  "| Name | Description |\n|---|---|\n| WIDGET_NOT_FOUND | No widget. |\n| WIDGET_LOCKED | Locked. |\n",
+			want: []row{
+				{Code: "WIDGET_NOT_FOUND", Text: "No widget."},
+				{Code: "WIDGET_LOCKED", Text: "Locked."},
+			},
+		},
+		{
 			name: "csv: codes of any shape the catalog takes, in a column the header names",
 			file: "e.csv",
 			doc:  "Error Code,Description\nE100,Card declined\nPAY-001,Insufficient funds\ninvalid-token,The token is invalid\n",

@@ -193,3 +193,37 @@ func TestDefaultRulesSpeakOfTheText(t *testing.T) {
 }
 
 func writeFile(p, body string) error { return os.WriteFile(p, []byte(body), 0o600) }
+
+// TestPhraseIndex holds the one-pass phrase search to the search it
+// replaces: strings.Contains of every phrase.
+func TestPhraseIndex(t *testing.T) {
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"", "x", "too many requests", "the rate limited call was throttled", "not found", "ERR_UID_NOT_FOUND"}
+	b, err := catalog.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range b.Entries() {
+		texts = append(texts, e.Code+" "+e.Name+" "+e.Description)
+	}
+	for _, text := range texts {
+		tw := textWords(codeWordsPlain(text))
+		got := r.phrases.find(tw, len(r.compiled))
+		for i, c := range r.compiled {
+			var want uint8
+			for list, ps := range map[uint8][]string{inPhrases: c.phrases, inWith: c.with, inWithout: c.without} {
+				for _, p := range ps {
+					if strings.TrimSpace(p) != "" && strings.Contains(tw, p) {
+						want |= list
+					}
+				}
+			}
+			if got[i] != want {
+				t.Errorf("%q: rule %s: found %03b, strings.Contains finds %03b", text, c.ID, got[i], want)
+			}
+		}
+	}
+}

@@ -33,6 +33,7 @@ type Rules struct {
 	Rules []Rule `yaml:"rules"`
 
 	compiled []compiledRule
+	phrases  phraseIndex
 }
 
 // Outcome is a classification, in the catalog's terms.
@@ -163,6 +164,7 @@ func (r *Rules) compile(name string) error {
 		}
 		r.compiled = append(r.compiled, c)
 	}
+	r.phrases = indexPhrases(r.compiled)
 	return errors.Join(errs...)
 }
 
@@ -250,10 +252,11 @@ func (r *Rules) Classify(code, name, text string, status int) Suggestion {
 		code = "" // a number says nothing; no phrase may match it
 	}
 	t := textWords(codeWordsPlain(code) + " " + name + " " + text)
+	found := r.phrases.find(t, len(r.compiled))
 	var fired []firing
 	for i := range r.compiled {
 		c := &r.compiled[i]
-		if !c.fires(t, status) {
+		if !c.fires(t, status, found[i]) {
 			continue
 		}
 		fired = append(fired, firing{c, c.Weight})
@@ -318,14 +321,8 @@ func (s *Suggestion) enforce() {
 
 // fires reports whether the rule's phrases or patterns are in t (or its
 // statuses include status), and its with and without conditions hold.
-func (c *compiledRule) fires(t string, status int) bool {
-	hit := status != 0 && slices.Contains(c.Statuses, status)
-	for _, p := range c.phrases {
-		if hit {
-			break
-		}
-		hit = strings.Contains(t, p)
-	}
+func (c *compiledRule) fires(t string, status int, found uint8) bool {
+	hit := found&inPhrases != 0 || status != 0 && slices.Contains(c.Statuses, status)
 	for _, re := range c.patterns {
 		if hit {
 			break
@@ -335,10 +332,78 @@ func (c *compiledRule) fires(t string, status int) bool {
 	if !hit {
 		return false
 	}
-	if len(c.with) > 0 && !slices.ContainsFunc(c.with, func(p string) bool { return strings.Contains(t, p) }) {
+	if len(c.with) > 0 && found&inWith == 0 {
 		return false
 	}
-	return !slices.ContainsFunc(c.without, func(p string) bool { return strings.Contains(t, p) })
+	return found&inWithout == 0
+}
+
+// Which of a rule's phrase lists a text has a phrase of.
+const (
+	inPhrases uint8 = 1 << iota
+	inWith
+	inWithout
+)
+
+// phraseIndex finds every rule's phrases in a text in one pass over its
+// words, instead of one search of the text per phrase: the rules hold
+// hundreds of phrases, and a document thousands of entries.
+type phraseIndex struct {
+	byWord   map[string][]phraseRef // phrases by their first (whole) word
+	prefixes []phraseRef            // one-word prefixes (throttl*): tried at every word
+}
+
+type phraseRef struct {
+	rule int
+	list uint8  // inPhrases, inWith or inWithout
+	text string // as normalize made it: " too many requests ", " rate limit"
+}
+
+func indexPhrases(rules []compiledRule) phraseIndex {
+	ix := phraseIndex{byWord: map[string][]phraseRef{}}
+	for i, c := range rules {
+		for list, ps := range map[uint8][]string{inPhrases: c.phrases, inWith: c.with, inWithout: c.without} {
+			for _, p := range ps {
+				ref := phraseRef{rule: i, list: list, text: p}
+				first, _, multi := strings.Cut(strings.TrimPrefix(p, " "), " ")
+				if first == "" {
+					continue // a phrase of no words matches nothing
+				}
+				if !multi && !strings.HasSuffix(p, " ") {
+					ix.prefixes = append(ix.prefixes, ref)
+					continue
+				}
+				ix.byWord[first] = append(ix.byWord[first], ref)
+			}
+		}
+	}
+	return ix
+}
+
+// find returns, rule by rule, which phrase lists t (from textWords: words
+// between single spaces) has a phrase of. A phrase matches where a word
+// starts, exactly as strings.Contains(t, phrase) would.
+func (ix *phraseIndex) find(t string, rules int) []uint8 {
+	found := make([]uint8, rules)
+	for p := 1; p < len(t); {
+		end := strings.IndexByte(t[p:], ' ')
+		if end < 0 {
+			break
+		}
+		rest := t[p-1:]
+		for _, ref := range ix.byWord[t[p:p+end]] {
+			if strings.HasPrefix(rest, ref.text) {
+				found[ref.rule] |= ref.list
+			}
+		}
+		for _, ref := range ix.prefixes {
+			if strings.HasPrefix(rest, ref.text) {
+				found[ref.rule] |= ref.list
+			}
+		}
+		p += end + 1
+	}
+	return found
 }
 
 // codeWordsPlain spells a symbolic code as words for matching

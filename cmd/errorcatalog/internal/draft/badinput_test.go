@@ -47,6 +47,8 @@ func TestBadDocuments(t *testing.T) {
 		{name: "too many codes", file: "x.txt", doc: many(maxCodes+1, "ERR_%d_X text\n"), errText: "a drafted catalog holds at most"},
 		{name: "a row of a million cells", file: "x.csv", doc: "code,description\nERR_A," + strings.Repeat(",", 1<<20) + "\n" + strings.Repeat("ERR_B,x\n", 2000), codes: 2, warn: "code ERR_B is documented again"},
 		{name: "a Markdown row of a million cells", file: "x.md", doc: "| Code | Description |\n|---|---|\n| ERR_A | a " + strings.Repeat("|", 1<<20) + "\n| ERR_B | b |\n", codes: 2},
+		{name: "a Markdown line of many code spans", file: "x.md", doc: "| Code | Description |\n|---|---|\n| ERR_A | " + strings.Repeat("`a` ", 1<<18) + "|\n", codes: 1, warn: "cut at 4096 bytes"},
+		{name: "a Markdown line of many angle brackets", file: "x.md", doc: "| Code | Description |\n|---|---|\n| ERR_A | " + strings.Repeat("<", 1<<20) + " |\n", codes: 1, warn: "cut at 4096 bytes"},
 		{name: "a huge line", file: "x.txt", doc: "Error Code Description\nERR_A " + strings.Repeat("word ", 1<<20) + "\n", codes: 1, warn: "line 2: the description of ERR_A is cut at 4096 bytes"},
 		{name: "codes longer than the catalog takes", file: "x.txt", doc: "Error Code Description\n" + "ERR_" + strings.Repeat("X", 200) + " text\nERR_B ok\n", codes: 1},
 	}

@@ -189,17 +189,13 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 	width = min(width, maxCells)
 	cols := columns{code: -1, status: -1, name: -1, alias: -1}
 	// A header that names a code column decides which columns may hold the
-	// codes; a header that names none is a table of something else
-	// (parameters, fields), however code-like its cells.
+	// codes; a table of parameters or fields is not one of codes, however
+	// code-like its cells.
 	namesCode := false
 	for _, h := range head {
 		namesCode = namesCode || readHeader(h).errorCode
 	}
-	upperNamed := -1 // "| Name | Description |" over ERR_X codes: the names are the codes
-	if len(head) > 0 && !namesCode {
-		upperNamed = upperColumn(head, body)
-	}
-	if len(head) > 0 && !namesCode && upperNamed < 0 && !headerlessStatus(head) {
+	if len(head) > 0 && parameterTable(head, body) {
 		return cols, false
 	}
 	// Codes: the column where most cells are codes of one shape.
@@ -223,24 +219,28 @@ func chooseColumns(head []string, body []line) (columns, bool) {
 				statuses++
 			}
 		}
-		h := strings.ToLower(cell(head, j))
-		hdr := readHeader(h)
-		if hdr.status && !hdr.errorCode && filled > 0 && statuses*5 >= filled*4 {
-			statusLike = j
+		hdr := readHeader(cell(head, j))
+		if hdr.status && !hdr.errorCode && filled > 0 && statuses == filled {
+			statusLike = j // every value an HTTP status: a status column ("Status code" over 10436 is the vendor's)
 			continue
 		}
-		if len(head) > 0 && !hdr.errorCode && j != upperNamed {
-			continue // the header names other columns as the codes
+		if namesCode && !hdr.errorCode {
+			continue // the header names another column as the codes
 		}
-		if len(head) == 0 {
-			counts[shapeToken] = 0 // without a header, only the known shapes are codes
+		if !hdr.errorCode {
+			counts[shapeToken] = 0 // only a column named for codes takes codes of any shape
+		}
+		total := 0
+		for s := 1; s < len(counts); s++ {
+			total += counts[s]
 		}
 		for s := 1; s < len(counts); s++ {
 			score := counts[s] * 2
 			if hdr.errorCode {
 				score++ // a named code column wins a tie
 			}
-			if counts[s]*5 >= filled*3 && score > bestScore {
+			enough := counts[s]*5 >= filled*3 || hdr.errorCode && total*5 >= filled*3
+			if enough && score > bestScore {
 				bestScore, cols.code, cols.shape, cols.named = score, j, shape(s), hdr.errorCode
 			}
 		}
@@ -305,39 +305,44 @@ func codeColumn(body []line, j int) bool {
 	return n > 0 && codes*5 >= n*3
 }
 
-// upperColumn returns the column a header calls a name, type or value
-// whose cells are nearly all UPPER_SNAKE codes, or -1. Parameter and field
-// names are lower case; enumerations of error names are not.
-func upperColumn(head []string, body []line) int {
-	for j, h := range head {
-		named := false
+// Words of a header that lists request parameters or object fields, and
+// the values of such a table's type column.
+var (
+	parameterWords = map[string]bool{
+		"parameter": true, "parameters": true, "param": true, "params": true, "field": true, "fields": true,
+		"property": true, "properties": true, "attribute": true, "attributes": true, "argument": true,
+		"arguments": true, "key": true, "keys": true, "header": true, "headers": true, "option": true,
+		"options": true, "variable": true, "variables": true, "setting": true, "settings": true,
+		"column": true, "columns": true, "required": true, "default": true,
+	}
+	dataTypes = map[string]bool{
+		"string": true, "integer": true, "int": true, "boolean": true, "bool": true, "number": true,
+		"object": true, "array": true, "float": true, "double": true, "date": true, "datetime": true,
+		"uuid": true, "enum": true, "long": true, "list": true, "map": true,
+	}
+)
+
+// parameterTable reports whether a table lists parameters or fields: its
+// header says so, or one of its columns holds data types.
+func parameterTable(head []string, body []line) bool {
+	for _, h := range head {
 		for _, w := range words(h) {
-			named = named || nameWords[w] || w == "type" || w == "value" || w == "enum" || w == "constant"
+			if parameterWords[w] {
+				return true
+			}
 		}
-		if !named {
-			continue
-		}
-		n, upper := 0, 0
+	}
+	for j := range head {
+		n, types := 0, 0
 		for _, l := range body {
-			if c := cell(l.cells, j); c != "" {
+			if c := strings.ToLower(cell(l.cells, j)); c != "" {
 				n++
-				if code, sh := cellCode(c, shapeNone); sh == shapeUpper && strings.Contains(code, "_") {
-					upper++
+				if dataTypes[strings.Trim(c, "[]<>")] {
+					types++
 				}
 			}
 		}
-		if n >= 2 && upper*5 >= n*4 {
-			return j
-		}
-	}
-	return -1
-}
-
-// headerlessStatus reports whether a header names only an HTTP status
-// column, so that its table is reported as a status table.
-func headerlessStatus(head []string) bool {
-	for _, h := range head {
-		if readHeader(h).status {
+		if n > 0 && types*2 > n {
 			return true
 		}
 	}

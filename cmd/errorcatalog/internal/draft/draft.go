@@ -119,7 +119,7 @@ func Draft(name string, data []byte, opt Options) (*Result, error) {
 	}
 	// Never hand out a file the processor would refuse.
 	if _, err := catalog.Parse(name+" (drafted)", buf.Bytes()); err != nil {
-		return nil, fmt.Errorf("the drafted catalog does not pass lint (please report this with the document): %w", err)
+		return nil, fmt.Errorf("the drafted catalog does not pass lint (check --vendor and --hosts; if they are right, please report this with the document): %w", err)
 	}
 	res.YAML = buf.Bytes()
 	return res, nil

@@ -198,7 +198,7 @@ func readHeader(text string) header {
 		switch w {
 		case "http", "status":
 			h.status = true
-		case "error", "errors", "constant", "identifier":
+		case "error", "errors", "constant", "identifier", "id":
 			h.errorCode = true
 		case "code", "codes":
 			if i == 0 || (ws[i-1] != "status" && ws[i-1] != "http") {

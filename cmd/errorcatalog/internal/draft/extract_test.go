@@ -190,6 +190,45 @@ func TestLayouts(t *testing.T) {
 			},
 		},
 		{
+			name: "text: integer codes with lower-case descriptions; a longer code of its own length is a code",
+			file: "r.txt",
+			doc:  "Code Description\n200 success\n403 illegal operation\n414 parameter error\n500 internal server error\n10436 app cannot be found\n",
+			want: []row{
+				{Code: "200", Text: "success"}, {Code: "403", Text: "illegal operation"}, {Code: "414", Text: "parameter error"},
+				{Code: "500", Text: "internal server error"}, {Code: "10436", Text: "app cannot be found"},
+			},
+		},
+		{
+			name: "text: a separator after the code goes, a minus sign stays",
+			file: "t.txt",
+			doc:  "Error Code Description\nERR_F – -1 is not allowed.\nERR_G: The second.\n",
+			want: []row{{Code: "ERR_F", Text: "-1 is not allowed."}, {Code: "ERR_G", Text: "The second."}},
+		},
+		{
+			name: "csv: a camelCase header names the code column",
+			file: "c.csv",
+			doc:  "ErrorCode,Description\n1001,Invalid token\n1002,Not found\n",
+			want: []row{{Code: "1001", Text: "Invalid token"}, {Code: "1002", Text: "Not found"}},
+		},
+		{
+			name: "markdown: a Status code column of the vendor's own codes",
+			file: "s.md",
+			doc:  "| Status code | Description |\n|---|---|\n| 200 | ok |\n| 403 | no |\n| 10436 | app cannot be found |\n",
+			want: []row{{Code: "200", Text: "ok"}, {Code: "403", Text: "no"}, {Code: "10436", Text: "app cannot be found"}},
+		},
+		{
+			name: "csv: a named code column of mixed shapes",
+			file: "m.csv",
+			doc:  "Error Code,Description\nERR_A,a\nERR_B,b\nE100,c\nE101,d\n",
+			want: []row{{Code: "ERR_A", Text: "a"}, {Code: "ERR_B", Text: "b"}, {Code: "E100", Text: "c"}, {Code: "E101", Text: "d"}},
+		},
+		{
+			name: "markdown: a table of settings with types is not codes",
+			file: "p.md",
+			doc:  "| Name | Type | Description |\n|---|---|---|\n| MAX_RETRIES | integer | How many. |\n| ENV_API_KEY | string | The key. |\n\n| Code | Description |\n|---|---|\n| E_ONE | One. |\n",
+			want: []row{{Code: "E_ONE", Text: "One."}},
+		},
+		{
 			name: "markdown: error names under a Name header",
 			file: "n.md",
 			doc:  "| Name | Description |\n|---|---|\n| WIDGET_NOT_FOUND | No widget. |\n| WIDGET_LOCKED | Locked. |\n",

@@ -1,6 +1,7 @@
 package draft
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -15,6 +16,7 @@ type layout struct {
 	split       bool        // the text is a short column, then a long one
 	titled      bool        // the short column is title-cased ("Invalid Request The request …")
 	digits      map[int]int // integer codes: how many rows have codes of each length
+	separated   bool        // upper-case codes: nearly all have a separator (ERR_X), so a bare acronym may be text
 }
 
 // chooseLayout finds the reading under which most of the table's lines are
@@ -67,13 +69,28 @@ func chooseLayout(body []line, h header) layout {
 	} else if s, n := best(after); h.status && n > 0 && n*5 >= lay.count*4 {
 		lay.shape, lay.count, lay.statusAfter = s, n, true
 	}
-	if lay.shape == shapeInt {
-		lay.digits = map[int]int{}
+	switch lay.shape {
+	case shapeInt:
+		digits := map[int]int{} // counted before parse consults it
 		for _, l := range body {
 			if r, ok := lay.parse(strings.Join(strings.Fields(l.text), " ")); ok {
-				lay.digits[len(strings.TrimPrefix(r.Code, "-"))]++
+				digits[len(strings.TrimPrefix(r.Code, "-"))]++
 			}
 		}
+		lay.digits = digits
+	case shapeUpper:
+		n, sep := 0, 0
+		for _, l := range body {
+			// Rows whose text runs on in lower case may be a description's
+			// lines; the codes are counted from the others.
+			if r, ok := lay.parse(strings.Join(strings.Fields(l.text), " ")); ok && (r.Text == "" || !isLower(r.Text[0])) {
+				n++
+				if strings.ContainsAny(r.Code, "_.-") {
+					sep++
+				}
+			}
+		}
+		lay.separated = n > 0 && sep*5 >= n*4
 	}
 	min := 1
 	if !h.status && !h.errorCode && headings[lay.shape] < lay.count {
@@ -104,11 +121,23 @@ func (lay layout) sentence(code string, sh shape, rest string) bool {
 	}
 	switch sh {
 	case shapeUpper:
-		return !strings.ContainsAny(code, "_.-")
+		return lay.separated && !strings.ContainsAny(code, "_.-")
 	case shapeInt:
-		return lay.digits != nil && lay.digits[len(strings.TrimPrefix(code, "-"))] <= 1
+		n := len(strings.TrimPrefix(code, "-"))
+		return lay.digits != nil && lay.digits[n] <= 1 && n < usualDigits(lay.digits)
 	}
 	return false
+}
+
+// usualDigits is the length most of a table's integer codes have.
+func usualDigits(digits map[int]int) int {
+	best, n := 0, 0
+	for d, c := range digits {
+		if c > n || c == n && d > best {
+			best, n = d, c
+		}
+	}
+	return best
 }
 
 func isStatusNumber(tok string) bool {
@@ -148,12 +177,15 @@ func (lay layout) parse(t string) (Row, bool) {
 			r.Status, rest = st, after
 		}
 	}
-	r.Text = strings.TrimLeft(rest, "–—-:| ") // "ERR_X – The widget…", "ERR_X: …"
+	r.Text = separator.ReplaceAllString(rest, "") // "ERR_X – The widget…", "ERR_X: …"
 	if lay.split {
 		r.Name, r.Text = splitName(rest, lay.titled)
 	}
 	return r, true
 }
+
+// separator is what some pages put between a code and its text.
+var separator = regexp.MustCompile(`^(?:[–—:|]|--?)\s+`)
 
 // smallWords stay lower case inside a title, and may sit inside a
 // title-cased name ("Primary Email Address In Use", "Out of Range").

@@ -2,6 +2,7 @@ package draft
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -97,10 +98,11 @@ func splitRow(t string) []string {
 
 var (
 	mdLink     = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-	mdTag      = regexp.MustCompile(`<[^>]{0,200}>`)
+	mdTag      = regexp.MustCompile(`<[A-Za-z/!][^<>]*>`)
 	mdCode     = regexp.MustCompile("`+([^`]*)`+")
 	mdEmphasis = regexp.MustCompile(`(^|[\s(\[])(\*\*|__|\*|_)(\S|\S.*?\S)(\*\*|__|\*|_)($|[\s).,;:!?\]])`)
 	mdEscape   = regexp.MustCompile(`\\([\\_*|#\[\]()<>{}.!+-])`)
+	mdSpan     = regexp.MustCompile("\x00[0-9]+\x00")
 	mdEntities = strings.NewReplacer("&nbsp;", " ", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`)
 )
 
@@ -113,7 +115,7 @@ func inline(s string) string {
 	var spans []string
 	s = mdCode.ReplaceAllStringFunc(s, func(m string) string {
 		spans = append(spans, mdCode.FindStringSubmatch(m)[1])
-		return "\x00" + string(rune('a'+len(spans)-1)) + "\x00"
+		return "\x00" + strconv.Itoa(len(spans)-1) + "\x00"
 	})
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = mdTag.ReplaceAllString(s, " ")
@@ -128,8 +130,15 @@ func inline(s string) string {
 		})
 	}
 	s = mdEntities.Replace(s)
-	for i, sp := range spans {
-		s = strings.Replace(s, "\x00"+string(rune('a'+i))+"\x00", sp, 1)
+	if len(spans) > 0 {
+		// One pass restores every span: a line of many spans stays linear.
+		s = mdSpan.ReplaceAllStringFunc(s, func(m string) string {
+			i, err := strconv.Atoi(m[1 : len(m)-1])
+			if err != nil || i >= len(spans) {
+				return m // a NUL the document had itself
+			}
+			return spans[i]
+		})
 	}
 	return strings.Join(strings.Fields(s), " ")
 }

@@ -251,7 +251,7 @@ func TestLayouts(t *testing.T) {
 			name: "html: a heading over no codes ends the last entry; separators after the code are not text",
 			file: "n.html",
 			doc: "<html><body><h1>Errors</h1><ul><li><code>ERR_ONE</code> – The first.</li><li><code>ERR_TWO</code>: The second.</li><li><code>ERR_THREE</code> - The third.</li></ul>" +
-				"<h2>Need help?</h2><p>Contact SUPPORT_TEAM by email.</p></body></html>",
+				"<p>See also ERR_OTHER for details.</p><h2>Need help?</h2><p>Contact SUPPORT_TEAM by email.</p></body></html>",
 			want: []row{
 				{Code: "ERR_ONE", Text: "The first."},
 				{Code: "ERR_TWO", Text: "The second."},

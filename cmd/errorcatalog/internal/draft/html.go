@@ -139,6 +139,11 @@ func readHTML(data []byte) ([]line, error) {
 					text.WriteByte(' ')
 				} else {
 					flush()
+					if end && (a == atom.Ul || a == atom.Ol || a == atom.Dl) {
+						// The end of a list of codes is a paragraph break: text
+						// after it is the page's, unless more codes follow.
+						out = append(out, line{no: no})
+					}
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,13 +15,6 @@ import (
 // the caller's own: nothing in it is shared with other calls.
 func Load(builtin bool, paths []string) (*Catalog, error) {
 	var files []*File
-	if builtin {
-		bf, err := builtinFiles()
-		if err != nil {
-			return nil, fmt.Errorf("built-in catalog: %w", err)
-		}
-		files = append(files, bf...)
-	}
 	var errs []error
 	for _, p := range paths {
 		f, err := LoadFile(p)
@@ -32,6 +26,20 @@ func Load(builtin bool, paths []string) (*Catalog, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	return LoadParsed(builtin, files...)
+}
+
+// LoadParsed is Load for files already parsed (Parse, LoadFile): programs
+// that generate a catalog file check what they made, with the built-in
+// catalog as the processor would load it, before they write it.
+func LoadParsed(builtin bool, files ...*File) (*Catalog, error) {
+	if builtin {
+		bf, err := builtinFiles()
+		if err != nil {
+			return nil, fmt.Errorf("built-in catalog: %w", err)
+		}
+		files = append(slices.Clip(bf), files...)
 	}
 	return merge(files)
 }

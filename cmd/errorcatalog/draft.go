@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -74,8 +73,10 @@ catalog: errorcatalog diff FILE.`,
 				return err
 			}
 			if builtin {
-				if err := checkWithBuiltin(res.YAML); err != nil {
-					return err
+				// As lint and the processor load it: a vendor id that clashes
+				// with a built-in vendor is caught before the file is written.
+				if _, err := catalog.LoadParsed(true, res.Parsed); err != nil {
+					return errors.Join(errors.New("the drafted catalog does not load with the built-in catalogs (choose another id with --vendor, or pass --builtin=false to draft a built-in vendor's document for diff)"), err)
 				}
 			}
 			fmt.Fprint(cmd.ErrOrStderr(), res.Summary())
@@ -129,23 +130,4 @@ func readDocument(cmd *cobra.Command, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, draft.ErrTooLarge)
 	}
 	return data, nil
-}
-
-// checkWithBuiltin loads the drafted file after the built-in catalogs, as
-// lint and the processor do, so a vendor id that clashes with a built-in
-// vendor is caught before the file is written.
-func checkWithBuiltin(yaml []byte) error {
-	dir, err := os.MkdirTemp("", "errorcatalog-draft")
-	if err != nil {
-		return fmt.Errorf("checking the drafted catalog: %w", err)
-	}
-	defer func() { _ = os.RemoveAll(dir) }()
-	path := filepath.Join(dir, "drafted.yaml")
-	if err := os.WriteFile(path, yaml, 0o600); err != nil {
-		return fmt.Errorf("checking the drafted catalog: %w", err)
-	}
-	if _, err := catalog.Load(true, []string{path}); err != nil {
-		return errors.Join(errors.New("the drafted catalog does not load with the built-in catalogs (choose another id with --vendor, or pass --builtin=false to draft a built-in vendor's document for diff)"), err)
-	}
-	return nil
 }

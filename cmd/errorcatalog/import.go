@@ -101,11 +101,14 @@ func runImport(cmd *cobra.Command, path string, o *importOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := convertCSV(name, data, comma, o)
+	out, parsed, err := convertCSV(name, data, comma, o)
 	if err != nil {
 		return reportProblems(cmd.ErrOrStderr(), err)
 	}
-	if err := writeChecked(o.output, out, o.builtin, name); err != nil {
+	if _, err := catalog.LoadParsed(o.builtin, parsed); err != nil {
+		return reportProblems(cmd.ErrOrStderr(), loadProblems(err, name, o.builtin))
+	}
+	if err := writeAtomically(o.output, out); err != nil {
 		return reportProblems(cmd.ErrOrStderr(), err)
 	}
 	if o.output == "" {
@@ -160,16 +163,14 @@ func readImportInput(path string, stdin io.Reader) ([]byte, error) {
 	return data, nil
 }
 
-// writeChecked loads the catalog out as lint would, from a file next to its
-// destination, and moves it into place only when it loads: no output file
-// ever fails lint. With no destination, the check runs on a temporary file
-// and the caller prints out. Problems name src, the CSV file.
-func writeChecked(dest string, out []byte, builtin bool, src string) error {
-	dir := os.TempDir()
-	if dest != "" {
-		dir = filepath.Dir(dest)
+// writeAtomically writes out to dest through a temporary file next to it,
+// so that dest is either the old file or the whole new one. No destination
+// writes nothing: the caller prints out.
+func writeAtomically(dest string, out []byte) error {
+	if dest == "" {
+		return nil
 	}
-	tmp, err := os.CreateTemp(dir, ".errorcatalog-import-*.yaml")
+	tmp, err := os.CreateTemp(filepath.Dir(dest), ".errorcatalog-import-*.yaml")
 	if err != nil {
 		return fmt.Errorf("cannot write catalog: %w", err)
 	}
@@ -181,12 +182,6 @@ func writeChecked(dest string, out []byte, builtin bool, src string) error {
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("cannot write catalog: %w", err)
-	}
-	if _, err := catalog.Load(builtin, []string{tmpName}); err != nil {
-		return loadProblems(err, src, builtin)
-	}
-	if dest == "" {
-		return nil
 	}
 	if err := os.Chmod(tmpName, 0o644); err != nil {
 		return fmt.Errorf("cannot write catalog: %w", err)
@@ -204,7 +199,7 @@ func loadProblems(err error, src string, builtin bool) error {
 	for _, e := range joinedErrors(err) {
 		var ce *catalog.Error
 		if errors.As(e, &ce) {
-			list = append(list, src+": "+ce.Msg) // the catalog's line is the temporary file's
+			list = append(list, src+": "+ce.Msg) // the line is the generated YAML's, not the CSV's
 			continue
 		}
 		list = append(list, src+": "+e.Error())

@@ -96,36 +96,40 @@ func (p *csvProblems) err() error {
 }
 
 // convertCSV makes a catalog file from CSV data; name names the input in
-// problems. The result has passed catalog.Parse; problems, in terms of the
-// CSV wherever they can be, come back as a *problemList.
-func convertCSV(name string, data []byte, comma rune, o *importOptions) ([]byte, error) {
+// problems. It returns the file and what catalog.Parse read from it;
+// problems, in terms of the CSV wherever they can be, come back as a
+// *problemList.
+func convertCSV(name string, data []byte, comma rune, o *importOptions) ([]byte, *catalog.File, error) {
 	p := &csvProblems{file: name}
 	data = bytes.TrimPrefix(data, []byte("\ufeff")) // spreadsheets' "CSV UTF-8" starts with a BOM
 	if !utf8.Valid(data) {
 		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
 		p.add(line, "", "not valid UTF-8 (save the spreadsheet as CSV UTF-8)")
-		return nil, p.err()
+		return nil, nil, p.err()
 	}
 	header, rows, err := readCSV(data, comma, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	f := buildFile(name, header, rows, o, p)
 	// The rows that made entries are checked as the catalog checks them even
 	// when others are bad, so that one run reports every problem.
-	var out bytes.Buffer
+	var (
+		out    bytes.Buffer
+		parsed *catalog.File
+	)
 	if f.file.Vendor.ID != "" && len(f.file.Entries) > 0 {
 		if err := catalogfile.Write(&out, f.file); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if _, err := catalog.Parse(name, out.Bytes()); err != nil {
+		if parsed, err = catalog.Parse(name, out.Bytes()); err != nil {
 			f.restate(err, out.Bytes(), p)
 		}
 	}
 	if err := p.err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out.Bytes(), nil
+	return out.Bytes(), parsed, nil
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -385,7 +385,7 @@ func FuzzImportCSV(f *testing.F) {
 	f.Add([]byte("\ufeffCode\r\n7\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		o := &importOptions{vendor: "acme"}
-		out, err := convertCSV("fuzz.csv", data, ',', o)
+		out, _, err := convertCSV("fuzz.csv", data, ',', o)
 		if err != nil {
 			var p *problemList
 			if !errors.As(err, &p) || len(p.list) == 0 {
@@ -410,7 +410,7 @@ func FuzzImportCSV(f *testing.F) {
 		if err := catalog.WriteCSV(&again, parsed.Entries); err != nil {
 			t.Fatal(err)
 		}
-		out2, err := convertCSV("fuzz.csv", again.Bytes(), ',', o)
+		out2, _, err := convertCSV("fuzz.csv", again.Bytes(), ',', o)
 		if err != nil {
 			t.Fatalf("export of an import does not import: %v\n%s", err, again.String())
 		}

@@ -27,9 +27,10 @@ type Options struct {
 // Result is a drafted catalog and what the draft found on the way.
 type Result struct {
 	File     *catalogfile.File
-	YAML     []byte // the file as written; it has passed catalog.Parse
-	Format   Format // the format read
-	Review   int    // entries marked for review
+	YAML     []byte        // the file as written
+	Parsed   *catalog.File // YAML as catalog.Parse read it
+	Format   Format        // the format read
+	Review   int           // entries marked for review
 	Hits     map[string]int
 	Warnings []string
 	Rows     []Row
@@ -118,10 +119,11 @@ func Draft(name string, data []byte, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("%s: the drafted catalog would be %d KiB, more than a catalog file may hold (%d MiB): draft the document's parts into separate files", name, buf.Len()>>10, catalog.MaxFileSize>>20)
 	}
 	// Never hand out a file the processor would refuse.
-	if _, err := catalog.Parse(name+" (drafted)", buf.Bytes()); err != nil {
+	parsed, err := catalog.Parse(name+" (drafted)", buf.Bytes())
+	if err != nil {
 		return nil, fmt.Errorf("the drafted catalog does not pass lint (check --vendor and --hosts; if they are right, please report this with the document): %w", err)
 	}
-	res.YAML = buf.Bytes()
+	res.YAML, res.Parsed = buf.Bytes(), parsed
 	return res, nil
 }
 

@@ -145,7 +145,7 @@ func checkParsedFile(t *testing.T, f *File) {
 				t.Fatalf("int code %q in a string vendor", e.Code)
 			}
 		case codeString:
-			if !validStringCode(e.Code) {
+			if !ValidStringCode(e.Code) {
 				t.Fatalf("string code %q accepted", e.Code)
 			}
 			if !f.IsOverride() && f.Vendor.CodeType != CodeTypeString {

@@ -24,14 +24,15 @@ func (s codeShape) check(kind codeKind, code string) string {
 	if s.known && s.typ == CodeTypeString && kind == codeInt {
 		return fmt.Sprintf("code is an integer, but vendor %s has code_type string", s.vendor)
 	}
-	if kind == codeString && !validStringCode(code) {
+	if kind == codeString && !ValidStringCode(code) {
 		return fmt.Sprintf("code must match ^[A-Za-z][A-Za-z0-9_.-]*$ (at most %d characters)", maxText)
 	}
 	return ""
 }
 
-// validStringCode reports whether s matches ^[A-Za-z][A-Za-z0-9_.-]*$ within maxText.
-func validStringCode(s string) bool {
+// ValidStringCode reports whether s matches ^[A-Za-z][A-Za-z0-9_.-]*$ within
+// maxText: what a catalog file accepts as a symbolic code.
+func ValidStringCode(s string) bool {
 	if s == "" || len(s) > maxText || !isLetter(s[0]) {
 		return false
 	}

@@ -3,6 +3,8 @@ package draft
 import (
 	"strconv"
 	"strings"
+
+	"github.com/errorcatalog/errorcatalogprocessor/catalog"
 )
 
 // shape is the lexical shape of a code. A document's codes share one; the
@@ -102,20 +104,11 @@ func isInt(s string) bool {
 	return true
 }
 
-// catalogToken reports whether tok is a code the catalog takes as a string:
-// ^[A-Za-z][A-Za-z0-9_.-]*$, with a digit or a separator, so that a plain
-// word of a header-named code column ("none") is not one.
+// catalogToken reports whether tok is a code the catalog takes as a string,
+// with a digit or a separator and none at its end, so that a plain word of
+// a header-named code column ("none") or a cut one ("PAY-") is not one.
 func catalogToken(tok string) bool {
-	if tok == "" || len(tok) > maxCode || !isLetter(tok[0]) || !strings.ContainsAny(tok, "0123456789_.-") {
-		return false
-	}
-	for i := 1; i < len(tok); i++ {
-		if c := tok[i]; !isLetter(c) && !isDigit(c) && c != '_' && c != '.' && c != '-' {
-			return false
-		}
-	}
-	last := tok[len(tok)-1]
-	return last != '.' && last != '-' && last != '_'
+	return catalog.ValidStringCode(tok) && strings.ContainsAny(tok, "0123456789_.-") && !strings.ContainsAny(tok[len(tok)-1:], "_.-")
 }
 
 func isLetter(c byte) bool { return isLower(c) || (c >= 'A' && c <= 'Z') }

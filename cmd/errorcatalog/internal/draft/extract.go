@@ -239,42 +239,37 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 	}
 	section := ""
 	inTable := false // a title line inside the table was seen: the title above is the first group's
-	lastCode := -1   // the table's last code row: text after a blank line is kept only before it
-	for i := range body {
-		if _, ok := lay.parse(strings.Join(strings.Fields(body[i].text), " ")); ok {
-			lastCode = i
-		}
-	}
+	tl := readTableLines(body, lay)
 	var cur *Row
 	pendingBlank := false
 	var pending []string // continuation lines after a blank, kept only if another code follows
 	for i := range body {
 		l := &body[i]
-		t := strings.Join(strings.Fields(l.text), " ")
+		t := tl.text[i]
 		if t == "" {
 			pendingBlank = cur != nil
 			continue
 		}
-		if drop, end := furniture(t); drop {
-			if end {
+		if tl.furniture[i] {
+			if tl.end[i] {
 				break
 			}
 			continue
 		}
-		if r, ok := lay.parse(t); ok {
+		if r := tl.row[i]; r != nil {
 			r.Line = l.no
 			r.Section = section
-			x.rows = append(x.rows, r)
+			x.rows = append(x.rows, *r)
 			cur = &x.rows[len(x.rows)-1]
 			pending, pendingBlank = nil, false
 			continue
 		}
-		if l.heading && !nextIsCode(body[i+1:], lay) {
+		if l.heading && !tl.codeAfter(i) {
 			// A heading over no codes ends the entry before it ("Need help?").
 			cur, pending, pendingBlank = nil, nil, false
 			continue
 		}
-		if (l.heading || looksLikeTitle(t) && !listItem(t)) && nextIsCode(body[i+1:], lay) {
+		if (l.heading || looksLikeTitle(t) && !listItem(t)) && tl.codeAfter(i) {
 			section, inTable, cur = t, true, nil
 			pending, pendingBlank = nil, false
 			continue
@@ -289,7 +284,7 @@ func (x *extraction) textTable(hdr *line, body []line, title string) {
 		}
 		if pendingBlank || len(pending) > 0 {
 			pending = append(pending, t)
-			if i < lastCode && nextIsCodeOrTitle(body[i+1:], lay) {
+			if i < tl.lastCode && tl.codeOrTitleAfter(i) {
 				cur.Text = appendText(cur.Text, strings.Join(pending, " "))
 				pending, pendingBlank = nil, false
 			}
@@ -335,43 +330,59 @@ func join(a, b string) string {
 	return a + " " + b
 }
 
-// next returns the index in rest of the next line that holds text (not
-// blank, not furniture), and that text with its spaces collapsed.
-func next(rest []line) (int, string, bool) {
-	for i, l := range rest {
+// tableLines are a copied table's lines, each read once: its text with
+// spaces collapsed, whether it is furniture, and the code row it is.
+type tableLines struct {
+	text           []string
+	furniture, end []bool
+	row            []*Row // nil: not a code row
+	lastCode       int    // the last code row: text after a blank line is kept only before it
+}
+
+func readTableLines(body []line, lay layout) *tableLines {
+	n := len(body)
+	tl := &tableLines{text: make([]string, n), furniture: make([]bool, n), end: make([]bool, n), row: make([]*Row, n), lastCode: -1}
+	for i, l := range body {
 		t := strings.Join(strings.Fields(l.text), " ")
+		tl.text[i] = t
 		if t == "" {
 			continue
 		}
-		if drop, _ := furniture(t); drop {
+		if tl.furniture[i], tl.end[i] = furniture(t); tl.furniture[i] {
 			continue
 		}
-		return i, t, true
+		if r, ok := lay.parse(t); ok {
+			tl.row[i], tl.lastCode = &r, i
+		}
 	}
-	return 0, "", false
+	return tl
 }
 
-// nextIsCode reports whether the next line of the table is a code's.
-func nextIsCode(rest []line, lay layout) bool {
-	_, t, ok := next(rest)
+// next returns the first line after i that holds text (not blank, not
+// furniture).
+func (tl *tableLines) next(i int) (int, bool) {
+	for j := i + 1; j < len(tl.text); j++ {
+		if tl.text[j] != "" && !tl.furniture[j] {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// codeAfter reports whether the next line after i is a code's.
+func (tl *tableLines) codeAfter(i int) bool {
+	j, ok := tl.next(i)
+	return ok && tl.row[j] != nil
+}
+
+// codeOrTitleAfter reports whether the next line after i is a code's, or
+// a title over codes.
+func (tl *tableLines) codeOrTitleAfter(i int) bool {
+	j, ok := tl.next(i)
 	if !ok {
 		return false
 	}
-	_, ok = lay.parse(t)
-	return ok
-}
-
-// nextIsCodeOrTitle reports whether the next line of the table is a
-// code's, or a title over codes.
-func nextIsCodeOrTitle(rest []line, lay layout) bool {
-	i, t, ok := next(rest)
-	if !ok {
-		return false
-	}
-	if _, ok := lay.parse(t); ok {
-		return true
-	}
-	return looksLikeTitle(t) && nextIsCode(rest[i+1:], lay)
+	return tl.row[j] != nil || looksLikeTitle(tl.text[j]) && tl.codeAfter(j)
 }
 
 // looksLikeTitle reports whether a line reads as a heading: a few words,

@@ -240,11 +240,6 @@ type Suggestion struct {
 	Fired     []string // every rule that fired, heaviest first
 }
 
-type firing struct {
-	*compiledRule
-	weight int
-}
-
 // Classify suggests a classification for an error from its text: the
 // words of its code, its name, its description, and its HTTP status.
 func (r *Rules) Classify(code, name, text string, status int) Suggestion {
@@ -253,15 +248,13 @@ func (r *Rules) Classify(code, name, text string, status int) Suggestion {
 	}
 	t := textWords(codeWordsPlain(code) + " " + name + " " + text)
 	found := r.phrases.find(t, len(r.compiled))
-	var fired []firing
+	var fired []*compiledRule
 	for i := range r.compiled {
-		c := &r.compiled[i]
-		if !c.fires(t, status, found[i]) {
-			continue
+		if c := &r.compiled[i]; c.fires(t, status, found[i]) {
+			fired = append(fired, c)
 		}
-		fired = append(fired, firing{c, c.Weight})
 	}
-	slices.SortStableFunc(fired, func(a, b firing) int { return b.weight - a.weight })
+	slices.SortStableFunc(fired, func(a, b *compiledRule) int { return b.Weight - a.Weight })
 	var s Suggestion
 	for _, f := range fired {
 		s.Fired = append(s.Fired, f.ID)
@@ -272,7 +265,7 @@ func (r *Rules) Classify(code, name, text string, status int) Suggestion {
 	default:
 		top := fired[0]
 		for _, f := range fired[1:] {
-			if f.weight < top.weight {
+			if f.Weight < top.Weight {
 				break
 			}
 			if f.Category != top.Category || f.Class != top.Class {

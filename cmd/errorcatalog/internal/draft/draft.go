@@ -33,7 +33,6 @@ type Result struct {
 	Review   int           // entries marked for review
 	Hits     map[string]int
 	Warnings []string
-	Rows     []Row
 }
 
 // maxCodes bounds the entries of a drafted catalog: an error reference has
@@ -66,7 +65,6 @@ func Draft(name string, data []byte, opt Options) (*Result, error) {
 	if len(rows) > maxCodes {
 		return nil, fmt.Errorf("%s: %d codes found; a drafted catalog holds at most %d", name, len(rows), maxCodes)
 	}
-	res.Rows = rows
 
 	id := opt.Vendor
 	if id == "" {
